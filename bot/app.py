@@ -1,0 +1,67 @@
+"""The composition root: builds the PTB Application and wires settings, storage and handlers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.deps import Deps, install
+from bot.settings import Settings
+from bot.texts import CATALOGS, t
+from storage.db import session_factory
+
+log = logging.getLogger(__name__)
+
+MENU_COMMANDS = ("start", "help")
+
+
+def menu(lang: str) -> list[BotCommand]:
+    """The command menu in one language."""
+    return [BotCommand(name, t(f"cmd.{name}", lang)) for name in MENU_COMMANDS]
+
+
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # Thai for everyone, English for clients set to English (Telegram picks by language_code).
+    await application.bot.set_my_commands(menu("th"))
+    for lang in CATALOGS:
+        if lang != "th":
+            await application.bot.set_my_commands(menu(lang), language_code=lang)
+    log.info("bot @%s ready", application.bot.username)
+
+
+def build_application(
+    settings: Settings,
+    engine: AsyncEngine,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the Application; tests pass fake requests, production talks HTTP to the Bot API."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.file_url)
+        # Retries 429s after Telegram's retry_after; overall and group limits are paced here.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+
+    async def _post_shutdown(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await engine.dispose()
+
+    builder = builder.post_shutdown(_post_shutdown)
+    application = builder.build()
+    install(application, Deps(settings=settings, sessions=session_factory(engine)))
+    handlers.register(application)
+    return application

@@ -1,0 +1,82 @@
+"""/start and /help, and the fallbacks: unknown commands, errors, and one log line per update."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.deps import deps
+from bot.texts import pick_language, t
+from storage.plan_queries import current_plan
+
+log = logging.getLogger("bot.updates")
+
+
+def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The catalog language for whoever sent this update."""
+    user = update.effective_user
+    default = deps(context).settings.default_language
+    return pick_language(user.language_code if user else None, default)
+
+
+async def log_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log one line per incoming update: its id, kind, sender and chat (never its text)."""
+    if not isinstance(update, Update):
+        return
+    kind = "callback" if update.callback_query else "message" if update.message else "other"
+    user = update.effective_user
+    chat = update.effective_chat
+    log.info(
+        "update %s %s from user %s in chat %s",
+        update.update_id,
+        kind,
+        user.id if user else "-",
+        chat.id if chat else "-",
+    )
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet the person and say how to join."""
+    lang = language_of(update, context)
+    async with deps(context).sessions() as session:
+        plan = await current_plan(session)
+    org = plan.organization.name_th if plan else t("org.default", lang)
+    if plan and lang == "en" and plan.organization.name_en:
+        org = plan.organization.name_en
+    meeting = plan.meeting_name_th if plan and lang == "th" else t("meeting.default", lang)
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            t("start.welcome", lang, org=org, meeting=meeting)
+        )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the commands this person may use."""
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            t("help.text", language_of(update, context)), parse_mode=ParseMode.HTML
+        )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a command the bot does not know."""
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            t("unknown.command", language_of(update, context))
+        )
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure and, where there is a chat, apologise politely."""
+    logging.getLogger("bot.errors").error(
+        "handler failed for update %s", getattr(update, "update_id", "-"), exc_info=context.error
+    )
+    if isinstance(update, Update) and update.effective_chat:
+        lang = language_of(update, context)
+        try:
+            await context.bot.send_message(update.effective_chat.id, t("error.generic", lang))
+        except Exception:  # the apology itself may fail (blocked, network); never loop on it
+            logging.getLogger("bot.errors").warning("could not send the apology", exc_info=True)

@@ -1,0 +1,102 @@
+"""Settings from the environment and `.env`, checked at start with one clear line per fault."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import DatabaseUrlError, check_database_url
+
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line that says what to set."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment (see .env.example)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = ""
+    database_url: str = "sqlite+aiosqlite:///data/ita.db"
+    timezone: str = "Asia/Bangkok"
+    scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    default_language: Literal["th", "en"] = "th"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_api_url", "telegram_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value == "":
+            return value
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(
+                f"{value!r} is not an http(s) URL such as https://api.telegram.org/bot"
+            )
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a time zone name such as Asia/Bangkok") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, value: str) -> str:
+        try:
+            return check_database_url(value)
+        except DatabaseUrlError as exc:
+            raise ValueError(str(exc)) from exc
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone in which schedules are computed and times shown."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def file_url(self) -> str:
+        """Where files are downloaded from: set, or derived from the API URL like Telegram's."""
+        if self.telegram_file_url:
+            return self.telegram_file_url
+        base = self.telegram_api_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def token(self) -> str:
+        """The bot token, or ConfigError naming TELEGRAM_BOT_TOKEN."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put "
+                "TELEGRAM_BOT_TOKEN=... in .env (see .env.example)"
+            )
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is malformed: expected the form 123456789:AAE... "
+                "that @BotFather gives"
+            )
+        return token
+
+
+def load_settings() -> Settings:
+    """Read settings, turning validation errors into one ConfigError line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "a setting"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is invalid: {msg}") from exc

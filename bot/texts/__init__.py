@@ -1,0 +1,30 @@
+"""The message catalog: every text a user sees, Thai first, English second."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+from bot.texts import en, th
+
+CATALOGS: Mapping[str, Mapping[str, str]] = {"th": th.MESSAGES, "en": en.MESSAGES}
+DEFAULT_LANGUAGE = "th"
+
+
+def pick_language(language_code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """Map a Telegram language code to a catalog; Thai unless the person uses English."""
+    if language_code and language_code.split("-")[0].lower() in CATALOGS:
+        return language_code.split("-")[0].lower()
+    return default
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """The text for `key` in `lang` (falling back to Thai), with `values` filled in."""
+    catalog = CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE])
+    template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
+    return template.format(**values) if values else template
+
+
+def placeholders(template: str) -> set[str]:
+    """The `{names}` a template expects (used to check the catalogs agree)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}

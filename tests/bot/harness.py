@@ -1,0 +1,54 @@
+"""Run the real PTB Application against the in-process fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.settings import Settings
+from tests.fakebot import FakeTelegram, fake_request_pair
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def test_settings(fake: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
+    """Settings for a test bot, ignoring any developer .env file."""
+    values: dict[str, Any] = {
+        "telegram_bot_token": fake.token,
+        "database_url": db_url,
+        "telegram_api_url": "http://fake.invalid/bot",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@asynccontextmanager
+async def running_bot(
+    fake: FakeTelegram, engine: AsyncEngine, db_url: str, **overrides: Any
+) -> AsyncIterator[App]:
+    """Start the bot polling the fake; stop it cleanly afterwards."""
+    request, updates_request = fake_request_pair(fake)
+    app = build_application(
+        test_settings(fake, db_url, **overrides),
+        engine,
+        request=request,
+        get_updates_request=updates_request,
+    )
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)  # run_polling would call it; we start the parts by hand
+    await app.updater.start_polling(poll_interval=0, timeout=1)  # type: ignore[union-attr]
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()  # type: ignore[union-attr]
+        await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

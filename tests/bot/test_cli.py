@@ -1,0 +1,129 @@
+"""The command line: migrate, import, show, and one-line refusals for bad configuration."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.cli import main
+from tests.conftest import ROOT, SEED_PLAN
+
+
+@pytest.fixture
+def cli_env(
+    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> str:
+    """Point the CLI at the (clean) test database, away from any developer .env."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return db_url
+
+
+def test_import_then_show_json(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    assert "imported" in capsys.readouterr().out
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    assert "no changes" in capsys.readouterr().out
+    assert main(["plan", "import", "--if-empty", str(SEED_PLAN)]) == 0
+    assert "already imported" in capsys.readouterr().out
+    assert main(["plan", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert len(shown["measures"]) == 7
+    m7 = shown["measures"][6]
+    assert m7["followup"]["cadence"] == "quarterly"
+    assert [d["name_th"] for d in m7["responsible"]] == ["กองยุทธศาสตร์และงบประมาณ"]
+    assert main(["plan", "show"]) == 0
+    assert "1. สร้างการรับรู้" in capsys.readouterr().out
+
+
+def test_bad_plan_file_is_one_line_per_fault(
+    cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        SEED_PLAN.read_text(encoding="utf-8").replace("responsible: [FIN]", "responsible: [XX]"),
+        encoding="utf-8",
+    )
+    assert main(["plan", "import", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"ita-followup: error: {bad}:")
+    assert "XX" in err[0] and "expected ALL or one of" in err[0]
+    assert main(["plan", "show"]) == 2  # nothing was imported
+    assert "no plan found" in capsys.readouterr().err
+
+
+def test_show_before_migration_says_what_to_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/fresh.db")
+    assert main(["plan", "show"]) == 2
+    assert "ita-followup db upgrade" in capsys.readouterr().err
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    return env
+
+
+def test_run_without_token_exits_with_one_line(tmp_path: Path) -> None:
+    proc = _run(["run"], _clean_env(tmp_path), tmp_path)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "TELEGRAM_BOT_TOKEN" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "needle"),
+    [
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL"),
+        ("TELEGRAM_API_URL", "ftp://example", "TELEGRAM_API_URL"),
+        ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+        ("TELEGRAM_BOT_TOKEN", "oops", "TELEGRAM_BOT_TOKEN"),
+        ("SCHEDULER_TICK_SECONDS", "-1", "SCHEDULER_TICK_SECONDS"),
+    ],
+)
+def test_bad_settings_exit_with_one_line(
+    tmp_path: Path, name: str, value: str, needle: str
+) -> None:
+    env = _clean_env(tmp_path)
+    env[name] = value
+    proc = _run(["run"], env, tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    env = _clean_env(tmp_path)
+    env["DATABASE_URL"] = "postgresql+asyncpg://nobody@127.0.0.1:1/none"
+    proc = _run(["db", "upgrade"], env, tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "cannot use the database" in lines[0]

@@ -1,0 +1,79 @@
+"""In-process PTB transport that talks to a `FakeTelegram` without sockets."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from telegram import Bot
+from telegram.error import TimedOut
+from telegram.request import BaseRequest, RequestData
+
+from .core import FakeTelegram, FakeTimeout, FileTuple
+
+_FILE_RE = re.compile(r"/file/bot([^/]+)/(.+)$")
+_API_RE = re.compile(r"/bot([^/]+)/([^/]+)$")
+
+
+class FakeRequest(BaseRequest):
+    """A `telegram.request.BaseRequest` that calls `FakeTelegram.handle` directly."""
+
+    def __init__(self, fake: FakeTelegram, *, read_timeout: float | None = 5.0) -> None:
+        self.fake = fake
+        self._read_timeout = read_timeout
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Default read timeout (only informative; the fake answers immediately)."""
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Route an API call or file download to the fake; FakeTimeout becomes TimedOut."""
+        parts = urlsplit(url)
+        if m := _FILE_RE.search(parts.path):
+            content = self.fake.file_content(m.group(1), m.group(2))
+            if content is None:
+                return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
+            return 200, content
+        m = _API_RE.search(parts.path)
+        if m is None:
+            return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
+        params: dict[str, str] = dict(parse_qsl(parts.query))
+        files: dict[str, FileTuple] = {}
+        if request_data is not None:
+            params.update(request_data.json_parameters)
+            for name, (file_name, upload, mime) in request_data.multipart_data.items():
+                data = upload if isinstance(upload, bytes) else upload.read()
+                files[name] = (file_name, data, mime)
+        try:
+            status, body = await self.fake.handle(m.group(1), m.group(2), params, files)
+        except FakeTimeout as exc:
+            raise TimedOut(f"fake timeout ({exc})") from exc
+        return status, json.dumps(body).encode()
+
+
+def fake_request_pair(fake: FakeTelegram) -> tuple[FakeRequest, FakeRequest]:
+    """(request, get_updates_request) for ApplicationBuilder().request().get_updates_request()."""
+    return FakeRequest(fake), FakeRequest(fake, read_timeout=None)
+
+
+def fake_bot(fake: FakeTelegram) -> Bot:
+    """A `telegram.Bot` whose both request objects go to the fake (use `async with`)."""
+    request, updates = fake_request_pair(fake)
+    return Bot(fake.token, request=request, get_updates_request=updates)

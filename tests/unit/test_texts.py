@@ -1,0 +1,38 @@
+"""The message catalog: Thai and English agree on keys and placeholders."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.texts import CATALOGS, pick_language, placeholders, t
+
+
+def test_catalogs_have_the_same_keys() -> None:
+    assert set(CATALOGS["th"]) == set(CATALOGS["en"])
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGS["th"]))
+def test_placeholders_agree(key: str) -> None:
+    assert placeholders(CATALOGS["th"][key]) == placeholders(CATALOGS["en"][key])
+
+
+def test_thai_texts_are_thai() -> None:
+    thai = [k for k, v in CATALOGS["th"].items() if any("\u0e00" <= c <= "\u0e7f" for c in v)]
+    # Command names aside, every Thai entry must carry Thai script.
+    assert len(thai) == len(CATALOGS["th"])
+
+
+def test_command_descriptions_fit_telegram() -> None:
+    for catalog in CATALOGS.values():
+        for key, value in catalog.items():
+            if key.startswith("cmd."):
+                assert 3 <= len(value) <= 256
+
+
+def test_language_choice() -> None:
+    assert pick_language(None) == "th"
+    assert pick_language("en-US") == "en"
+    assert pick_language("fr") == "th"
+    assert pick_language("fr", "en") == "en"
+    assert "ยินดีต้อนรับ" in t("start.welcome", "th", org="x", meeting="y")
+    assert "welcome" in t("start.welcome", "en", org="x", meeting="y")
