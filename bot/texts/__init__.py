@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from types import ModuleType
 
 from bot.texts import en, th
 
-CATALOGS: Mapping[str, Mapping[str, str]] = {"th": th.MESSAGES, "en": en.MESSAGES}
+# Each feature keeps its texts in its own module (TH and EN dicts) beside the core catalog.
+FEATURE_MODULES: tuple[ModuleType, ...] = ()
+
+
+def _merge(lang: str, core: Mapping[str, str]) -> dict[str, str]:
+    merged = dict(core)
+    for module in FEATURE_MODULES:
+        part: Mapping[str, str] = getattr(module, lang.upper())
+        clash = merged.keys() & part.keys()
+        if clash:
+            raise RuntimeError(f"message keys defined twice: {sorted(clash)}")
+        merged.update(part)
+    return merged
+
+
+CATALOGS: Mapping[str, Mapping[str, str]] = {
+    "th": _merge("th", th.MESSAGES),
+    "en": _merge("en", en.MESSAGES),
+}
 DEFAULT_LANGUAGE = "th"
 
 

@@ -1,6 +1,7 @@
 """All tables; importing this module registers every model on `Base.metadata`."""
 
 from storage.models.base import Base
+from storage.models.people import ORG_WIDE_ROLES, ROLES, AuditEvent, Invite, Membership, Person
 from storage.models.plan import (
     AssessmentIndicator,
     Division,
@@ -10,14 +11,42 @@ from storage.models.plan import (
     Organization,
     Plan,
 )
+from storage.models.rounds import (
+    DELIVERY_STATES,
+    ROUND_KINDS,
+    STATUSES,
+    Delivery,
+    Draft,
+    Evidence,
+    Meeting,
+    Report,
+    Round,
+    RoundItem,
+)
 
 __all__ = [
+    "DELIVERY_STATES",
+    "ORG_WIDE_ROLES",
+    "ROLES",
+    "ROUND_KINDS",
+    "STATUSES",
     "AssessmentIndicator",
+    "AuditEvent",
     "Base",
+    "Delivery",
     "Division",
+    "Draft",
+    "Evidence",
+    "Invite",
     "Measure",
     "MeasureAction",
     "MeasureResponsibility",
+    "Meeting",
+    "Membership",
     "Organization",
+    "Person",
     "Plan",
+    "Report",
+    "Round",
+    "RoundItem",
 ]
