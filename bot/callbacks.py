@@ -1,0 +1,65 @@
+"""Callback data: short, ids only (Telegram allows 64 bytes); everything is re-checked on use.
+
+Format: `<verb>:<int>:<int>...`, for example `m:12:3:4` (open measure 3 of division 4 in
+round 12). Parsing never trusts the data: unknown verbs, wrong arity or non-integers give None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+# verb -> number of integer arguments
+VERBS: dict[str, int] = {
+    "m": 3,  # open a measure: round, measure, division
+    "st": 4,  # pick a status: round, measure, division, status index
+    "nc": 3,  # no change since last round: round, measure, division
+    "ok": 1,  # confirm the draft: draft id
+    "sk": 1,  # skip evidence / text step: draft id
+    "x": 1,  # cancel the draft: draft id
+    "ow": 0,  # list what is still owed
+    # enrolment and roles
+    "ivd": 1,  # /invite: division chosen (0 = organization-wide roles)
+    "ivr": 2,  # /invite: division, role index -> create the link
+    "ivx": 1,  # revoke an open invitation: invite id
+    "rv": 1,  # /revoke: ask to confirm removing a membership
+    "rvy": 1,  # /revoke: confirmed
+    # summaries, history, nudges and exports
+    "sm": 2,  # summary of one measure: round, measure
+    "sd": 2,  # summary of one division: round, division
+    "nd": 2,  # nudge a silent division now: round, division
+    "hm": 1,  # history of a measure
+    "hd": 1,  # history of a division
+    "ex": 2,  # export: round, format index
+}
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A parsed callback: its verb and integer arguments."""
+
+    verb: str
+    args: tuple[int, ...]
+
+
+def encode(verb: str, *args: int) -> str:
+    """Build callback data; refuses unknown verbs, wrong arity and data over 64 bytes."""
+    if VERBS.get(verb) != len(args):
+        raise ValueError(f"callback {verb!r} takes {VERBS.get(verb)} arguments, got {len(args)}")
+    data = ":".join([verb, *(str(int(a)) for a in args)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse callback data, or None when it is malformed, forged or truncated."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    verb, *raw = data.split(":")
+    if VERBS.get(verb) != len(raw):
+        return None
+    if not all(part.isascii() and part.isdigit() and len(part) <= 12 for part in raw):
+        return None
+    return Callback(verb, tuple(int(p) for p in raw))

@@ -1,0 +1,41 @@
+"""Inline keyboards. Button labels come from the catalog; callback data from bot.callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import encode
+from bot.texts import t
+from storage.answers import OwedItem
+
+# Button text on a phone: keep the measure title short enough to read at a glance.
+TITLE_CHARS = 40
+
+
+def short(text: str, limit: int = TITLE_CHARS) -> str:
+    """Cut a title to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def owed_keyboard(items: Sequence[OwedItem], lang: str) -> InlineKeyboardMarkup:
+    """One button per measure a division owes; answered ones carry a check mark."""
+    rows = []
+    for item in items:
+        title = item.measure_title_en if lang == "en" and item.measure_title_en else None
+        label = t(
+            "kb.measure_answered" if item.answered else "kb.measure_owed",
+            lang,
+            seq=item.measure_seq,
+            title=short(title or item.measure_title_th),
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    label,
+                    callback_data=encode("m", item.round_id, item.measure_id, item.division_id),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows)

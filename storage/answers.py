@@ -1,0 +1,106 @@
+"""What each division owes in a round and what it answered (latest confirmed answer counts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Subquery
+
+from storage.models import Division, Measure, Report, Round, RoundItem
+
+
+@dataclass(frozen=True)
+class OwedItem:
+    """One measure a division owes in a round, with the answer that counts so far (if any)."""
+
+    round_id: int
+    measure_id: int
+    measure_seq: int
+    measure_title_th: str
+    measure_title_en: str
+    division_id: int
+    report_id: int | None
+    status: str | None
+    answered_at: datetime | None
+    late: bool
+
+    @property
+    def answered(self) -> bool:
+        """Whether a confirmed answer exists."""
+        return self.report_id is not None
+
+
+def _latest_report_ids(round_ids: list[int] | None = None) -> Subquery:
+    """Subquery: the newest report id per (round, measure, division)."""
+    q = select(
+        Report.round_id,
+        Report.measure_id,
+        Report.division_id,
+        func.max(Report.id).label("report_id"),
+    ).group_by(Report.round_id, Report.measure_id, Report.division_id)
+    if round_ids is not None:
+        q = q.where(Report.round_id.in_(round_ids))
+    return q.subquery()
+
+
+async def owed_items(
+    session: AsyncSession, round_id: int, division_id: int | None = None
+) -> list[OwedItem]:
+    """Every item of a round (optionally one division's), with its latest answer."""
+    latest = _latest_report_ids([round_id])
+    q = (
+        select(RoundItem, Measure, Report)
+        .join(Measure, Measure.id == RoundItem.measure_id)
+        .outerjoin(
+            latest,
+            and_(
+                latest.c.round_id == RoundItem.round_id,
+                latest.c.measure_id == RoundItem.measure_id,
+                latest.c.division_id == RoundItem.division_id,
+            ),
+        )
+        .outerjoin(Report, Report.id == latest.c.report_id)
+        .where(RoundItem.round_id == round_id)
+        .order_by(RoundItem.division_id, Measure.seq)
+    )
+    if division_id is not None:
+        q = q.where(RoundItem.division_id == division_id)
+    rows = (await session.execute(q)).all()
+    return [
+        OwedItem(
+            round_id=item.round_id,
+            measure_id=measure.id,
+            measure_seq=measure.seq,
+            measure_title_th=measure.title_th,
+            measure_title_en=measure.title_en,
+            division_id=item.division_id,
+            report_id=report.id if report else None,
+            status=report.status if report else None,
+            answered_at=report.created_at if report else None,
+            late=report.late if report else False,
+        )
+        for item, measure, report in rows
+    ]
+
+
+async def silent_division_ids(session: AsyncSession, round_id: int) -> set[int]:
+    """Divisions that have not answered every item they owe in the round."""
+    return {i.division_id for i in await owed_items(session, round_id) if not i.answered}
+
+
+async def round_divisions(session: AsyncSession, round_id: int) -> list[Division]:
+    """The divisions asked in a round, by code."""
+    q = (
+        select(Division)
+        .where(Division.id.in_(select(RoundItem.division_id).where(RoundItem.round_id == round_id)))
+        .order_by(Division.code)
+    )
+    return list(await session.scalars(q))
+
+
+async def get_round(session: AsyncSession, round_id: int) -> Round | None:
+    """A round by id."""
+    return await session.get(Round, round_id)
