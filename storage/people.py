@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,3 +95,52 @@ async def division_by_code(session: AsyncSession, code: str) -> Division | None:
     return await session.scalar(
         select(Division).where(Division.code == code.upper(), Division.active.is_(True))
     )
+
+
+async def mark_unreachable(session: AsyncSession, person_id: int, at: datetime) -> None:
+    """Telegram refused delivery (403): stop messaging the person until they write again."""
+    person = await session.get(Person, person_id)
+    if person is not None and person.unreachable_since is None:
+        person.unreachable_since = at
+
+
+async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> bool:
+    """The person wrote to the bot: they can be messaged again. True when this changed."""
+    person = await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
+    if person is None or person.unreachable_since is None:
+        return False
+    person.unreachable_since = None
+    return True
+
+
+async def division_people(session: AsyncSession, division_id: int) -> list[Person]:
+    """Reachable people with an active head or member role in a division."""
+    q = (
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.division_id == division_id,
+            Membership.revoked_at.is_(None),
+            Membership.role.in_(("head", "member")),
+            Person.unreachable_since.is_(None),
+        )
+        .distinct()
+        .order_by(Person.id)
+    )
+    return list(await session.scalars(q))
+
+
+async def coordinators(session: AsyncSession) -> list[Person]:
+    """Reachable people with an active coordinator or admin role."""
+    q = (
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.revoked_at.is_(None),
+            Membership.role.in_(ORG_WIDE_ROLES),
+            Person.unreachable_since.is_(None),
+        )
+        .distinct()
+        .order_by(Person.id)
+    )
+    return list(await session.scalars(q))
