@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,6 +17,7 @@ from bot.deps import Deps, install
 from bot.settings import Settings
 from bot.texts import CATALOGS, t
 from storage.db import session_factory
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application; tests pass fake requests, production talks HTTP to the Bot API."""
     builder = (
@@ -62,6 +66,6 @@ def build_application(
 
     builder = builder.post_shutdown(_post_shutdown)
     application = builder.build()
-    install(application, Deps(settings=settings, sessions=session_factory(engine)))
+    install(application, Deps(settings=settings, sessions=session_factory(engine), clock=clock))
     handlers.register(application)
     return application

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
+from storage.types import utcnow
 
 DEPS_KEY = "deps"
 
@@ -19,6 +22,8 @@ class Deps:
 
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
+    # The current UTC time; tests pass a controlled clock so no test waits for a schedule.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
 
 def deps(context: CallbackContext[Any, Any, Any, Any]) -> Deps:

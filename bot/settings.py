@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Bangkok"
     scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
     default_language: Literal["th", "en"] = "th"
+    # Answers after a round closes are still taken, marked late, for this many days.
+    late_answer_days: int = Field(default=14, ge=0, le=366)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_api_url", "telegram_file_url")

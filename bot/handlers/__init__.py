@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from bot.handlers import basic
+from bot.handlers import answer, basic
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -15,6 +22,16 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
     application.add_handler(CommandHandler("start", basic.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    application.add_handler(CommandHandler("report", answer.report_command))
+    application.add_handler(CommandHandler("cancel", answer.cancel_command))
+    application.add_handler(
+        CallbackQueryHandler(answer.on_answer_button, pattern=answer.ANSWER_PATTERN)
+    )
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, answer.on_message)
+    )
     # Same group as the commands, registered last: only a command nobody handled reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
+    # Forged, truncated or outdated callback data that no handler above claimed.
+    application.add_handler(CallbackQueryHandler(basic.unknown_button))
     application.add_error_handler(basic.on_error)

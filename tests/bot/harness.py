@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,9 +12,20 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.settings import Settings
+from storage.types import utcnow
 from tests.fakebot import FakeTelegram, fake_request_pair
 
 App = Application[Any, Any, Any, Any, Any, Any]
+
+
+class Clock:
+    """A settable UTC clock for the bot under test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 def test_settings(fake: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
@@ -29,7 +41,12 @@ def test_settings(fake: FakeTelegram, db_url: str, **overrides: Any) -> Settings
 
 @asynccontextmanager
 async def running_bot(
-    fake: FakeTelegram, engine: AsyncEngine, db_url: str, **overrides: Any
+    fake: FakeTelegram,
+    engine: AsyncEngine,
+    db_url: str,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    **overrides: Any,
 ) -> AsyncIterator[App]:
     """Start the bot polling the fake; stop it cleanly afterwards."""
     request, updates_request = fake_request_pair(fake)
@@ -38,6 +55,7 @@ async def running_bot(
         engine,
         request=request,
         get_updates_request=updates_request,
+        clock=clock,
     )
     await app.initialize()
     if app.post_init is not None:

@@ -188,6 +188,9 @@ def buttons(message: SentMessage | JSON | None) -> list[tuple[str, str]]:
     return [(b["text"], str(next((b[k] for k in keys if k in b), ""))) for r in rows for b in r]
 
 
+_URL_RE = re.compile(r"https?://[^\s<>]+")
+
+
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -352,12 +355,22 @@ class FakeTelegram:
         return self.send_raw_update({"message": msg | content})
 
     def send_text(self, user_id: int, text: str) -> JSON:
-        """The user sends text; a leading /command gets a bot_command entity."""
-        if not text.startswith("/"):
+        """The user sends text; like Telegram, mark a leading /command and any http(s) URLs."""
+        entities: list[JSON] = []
+        if text.startswith("/"):
+            cmd = text.split(maxsplit=1)[0]
+            entities.append({"type": "bot_command", "offset": 0, "length": _utf16_len(cmd)})
+        for match in _URL_RE.finditer(text):
+            entities.append(
+                {
+                    "type": "url",
+                    "offset": _utf16_len(text[: match.start()]),
+                    "length": _utf16_len(match.group()),
+                }
+            )
+        if not entities:
             return self._user_message(user_id, text=text)
-        cmd = text.split(maxsplit=1)[0]
-        entity = {"type": "bot_command", "offset": 0, "length": _utf16_len(cmd)}
-        return self._user_message(user_id, text=text, entities=[entity])
+        return self._user_message(user_id, text=text, entities=entities)
 
     def _store_file(self, content: bytes, path: str, size: int | None = None) -> StoredFile:
         n = next(self._ids)
@@ -464,16 +477,28 @@ class FakeTelegram:
         chat_id: int,
         predicate: Callable[[SentMessage], Any] | None = None,
         timeout: float = 5,  # noqa: ASYNC109
+        *,
+        after: int = 0,
     ) -> SentMessage:
-        """Wait until a non-deleted bot message in the chat matches; return the newest match."""
+        """Wait until a non-deleted bot message in the chat matches; return the newest match.
+
+        `after` skips the chat's first messages (pass `sent_count(chat)` taken before acting,
+        so that an older message cannot satisfy the wait).
+        """
 
         def found() -> list[SentMessage]:
-            msgs = self._sent.get(chat_id, [])
+            msgs = self._sent.get(chat_id, [])[after:]
             return [m for m in msgs if not m.deleted and (predicate is None or predicate(m))]
 
         async with asyncio.timeout(timeout), self._msg_cond:
             await self._msg_cond.wait_for(found)
         return found()[-1]
+
+    async def wait_for_answer(self, query_id: str, timeout: float = 5) -> JSON:  # noqa: ASYNC109
+        """Wait until the bot answered a callback query; return what it answered."""
+        async with asyncio.timeout(timeout), self._msg_cond:
+            await self._msg_cond.wait_for(lambda: query_id in self.callback_answers)
+        return self.callback_answers[query_id]
 
     # ------------------------------------------------------------------ dispatch
     async def handle(
@@ -729,6 +754,8 @@ class FakeTelegram:
             raise _bad(QUERY_TOO_OLD)
         self._pending_queries.discard(qid)
         self.callback_answers[qid] = {k: p.get(k) for k in ("text", "show_alert", "url")}
+        async with self._msg_cond:
+            self._msg_cond.notify_all()
         return True
 
     async def _m_getFile(self, p: JSON, files: dict[str, FileTuple]) -> JSON:

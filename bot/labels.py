@@ -1,0 +1,37 @@
+"""How rounds, statuses and people are named on screen (B.E. dates, Thai first)."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.texts import t
+from scheduler.fiscal import quarter_from_key
+from scheduler.thaidate import format_date, format_datetime
+from storage.models import Round
+
+
+def round_label(rnd: Round, lang: str, tz: ZoneInfo) -> str:
+    """'รอบรายงานประจำเดือนมกราคม 2565 (ประชุมวันที่ 26 ม.ค. 2565 09:30 น.)' or the quarter."""
+    if rnd.kind == "quarterly":
+        quarter = quarter_from_key(rnd.key)
+        return t(
+            "round.quarterly", lang, quarter=quarter.label(lang), range=quarter.range_label(lang)
+        )
+    month = rnd.closes_at.astimezone(tz).date().replace(day=1)
+    return t(
+        "round.monthly",
+        lang,
+        month=format_date(month, lang=lang, style="month"),
+        meeting=format_datetime(rnd.closes_at, tz, lang=lang),
+    )
+
+
+def status_label(status: str | None, lang: str) -> str:
+    """The icon and name of a status ('🟢 ดำเนินการแล้ว')."""
+    return t(f"status.{status}", lang) if status else "–"
+
+
+def day_label(d: date, lang: str) -> str:
+    """A short B.E. date such as '26 ม.ค. 2565'."""
+    return format_date(d, lang=lang)
