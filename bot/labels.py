@@ -12,7 +12,7 @@ from storage.models import Round
 
 
 def round_label(rnd: Round, lang: str, tz: ZoneInfo) -> str:
-    """'รอบรายงานประจำเดือนมกราคม 2565 (ประชุมวันที่ 26 ม.ค. 2565 09:30 น.)' or the quarter."""
+    """The round's name: its month and meeting date (B.E.), or its fiscal quarter and range."""
     if rnd.kind == "quarterly":
         quarter = quarter_from_key(rnd.key)
         return t(
@@ -28,10 +28,10 @@ def round_label(rnd: Round, lang: str, tz: ZoneInfo) -> str:
 
 
 def status_label(status: str | None, lang: str) -> str:
-    """The icon and name of a status ('🟢 ดำเนินการแล้ว')."""
+    """The icon and name of a status, from the catalog."""
     return t(f"status.{status}", lang) if status else "–"
 
 
 def day_label(d: date, lang: str) -> str:
-    """A short B.E. date such as '26 ม.ค. 2565'."""
+    """A short B.E. date: day, abbreviated Thai month, B.E. year."""
     return format_date(d, lang=lang)
