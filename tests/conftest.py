@@ -92,7 +92,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
-async def _truncate(engine: AsyncEngine) -> None:
+async def truncate_all(engine: AsyncEngine) -> None:
+    """Empty every table (PostgreSQL tests share one migrated database)."""
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     async with engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -103,7 +104,7 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on a clean, migrated database."""
     eng = create_engine(db_url)
     if eng.dialect.name == "postgresql":
-        await _truncate(eng)
+        await truncate_all(eng)
     yield eng
     await eng.dispose()
 

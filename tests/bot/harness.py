@@ -28,7 +28,7 @@ class Clock:
         return self.now
 
 
-def test_settings(fake: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
+def bot_settings(fake: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
     """Settings for a test bot, ignoring any developer .env file."""
     values: dict[str, Any] = {
         "telegram_bot_token": fake.token,
@@ -51,7 +51,7 @@ async def running_bot(
     """Start the bot polling the fake; stop it cleanly afterwards."""
     request, updates_request = fake_request_pair(fake)
     app = build_application(
-        test_settings(fake, db_url, **overrides),
+        bot_settings(fake, db_url, **overrides),
         engine,
         request=request,
         get_updates_request=updates_request,

@@ -467,6 +467,11 @@ class FakeTelegram:
         files = self._files.values() if token == self.token else []
         return next((f.content for f in files if f.file_path == file_path), None)
 
+    def take_updates(self) -> list[JSON]:
+        """Remove and return queued updates (for tests that feed them to the bot directly)."""
+        taken, self._updates = self._updates, []
+        return taken
+
     @property
     def pending_updates(self) -> list[JSON]:
         """Updates not yet confirmed by a getUpdates offset."""

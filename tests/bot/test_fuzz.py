@@ -1,0 +1,257 @@
+"""Property-based fuzzing of incoming updates from strangers and from other divisions' people.
+
+Whatever arrives (random text, commands, forged callback data, media, malformed updates), the bot
+raises nothing unhandled and changes nothing in the database the sender may not change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Update
+
+from bot.app import build_application
+from bot.callbacks import VERBS
+from storage.db import create_engine, session_factory
+from storage.models import (
+    Division,
+    Draft,
+    Evidence,
+    Invite,
+    Membership,
+    Person,
+    Report,
+    Round,
+    RoundItem,
+)
+from tests.bot.harness import bot_settings
+from tests.conftest import truncate_all
+from tests.factories import enrol, seed_plan
+from tests.fakebot import FakeTelegram, fake_request_pair
+from tests.round_factories import make_round
+
+Sessions = async_sessionmaker[AsyncSession]
+NOW = datetime(2022, 1, 20, 3, 0, tzinfo=UTC)
+FIN_HEAD, PALAD_HEAD = 5001, 5002
+STRANGERS = (5100, 5101)
+
+# Ids that exist in the seeded database, mixed with ones that do not.
+small_ids = st.integers(min_value=0, max_value=40) | st.integers(min_value=0, max_value=10**12)
+
+
+@st.composite
+def callback_data(draw: st.DrawFn) -> str:
+    """Well-formed callback data with random ids, or arbitrary junk."""
+    if draw(st.booleans()):
+        verb = draw(st.sampled_from(sorted(VERBS)))
+        args = draw(st.lists(small_ids, min_size=VERBS[verb], max_size=VERBS[verb]))
+        return ":".join([verb, *map(str, args)])
+    return draw(st.text(min_size=1, max_size=64).filter(lambda s: len(s.encode()) <= 64))
+
+
+COMMANDS = [
+    "/start",
+    "/help",
+    "/report",
+    "/cancel",
+    "/whoami",
+    "/summary",
+    "/missing",
+    "/history",
+    "/export",
+    "/meetings",
+    "/members",
+    "/invite",
+    "/revoke",
+    "/nonsense",
+]
+
+action = st.one_of(
+    st.tuples(st.just("text"), st.text(max_size=300)),
+    st.tuples(
+        st.just("command"),
+        st.tuples(st.sampled_from(COMMANDS), st.text(max_size=60)).map(" ".join),
+    ),
+    st.tuples(st.just("start_token"), st.text(alphabet="abcXYZ019-_", max_size=80)),
+    st.tuples(st.just("press"), callback_data()),
+    st.tuples(st.just("photo"), st.none()),
+    st.tuples(st.just("document"), st.integers(min_value=0, max_value=60 * 2**20)),
+    st.tuples(st.just("sticker"), st.none()),
+    st.tuples(st.just("voice"), st.none()),
+    st.tuples(st.just("location"), st.none()),
+    st.tuples(st.just("raw"), st.sampled_from(["edited", "no_user", "channel_post", "empty"])),
+)
+
+
+async def _snapshot(sessions: Sessions, fin_division_people: set[int]) -> dict[str, Any]:
+    """What no stranger or other division may change (the audit log may grow)."""
+    async with sessions() as s:
+        counts = {}
+        for model in (Person, Membership, Invite, Round, RoundItem, Report, Evidence):
+            counts[model.__tablename__] = await s.scalar(select(func.count()).select_from(model))
+        fin = select(Division.id).where(Division.code == "FIN").scalar_subquery()
+        fin_drafts = await s.scalar(
+            select(func.count())
+            .select_from(Draft)
+            .where(or_(Draft.person_id.in_(fin_division_people), Draft.division_id == fin))
+        )
+        persons = sorted((await s.execute(select(Person.id, Person.unreachable_since))).all())
+    return {"counts": counts, "fin_drafts": fin_drafts, "persons": persons}
+
+
+def _enqueue(
+    fake: FakeTelegram, anchor: dict[int, int], sender: int, kind: str, value: Any
+) -> None:
+    if (kind == "text" and value) or kind == "command":
+        fake.send_text(sender, value)
+    elif kind == "start_token":
+        fake.send_text(sender, f"/start {value}")
+    elif kind == "press":
+        fake.press(sender, anchor[sender], value, strict=False)
+    elif kind == "photo":
+        fake.send_photo(sender)
+    elif kind == "document":
+        fake.send_document(sender, "x.pdf", "application/pdf", file_size=value)
+    elif kind == "sticker":
+        fake.send_sticker(sender)
+    elif kind == "voice":
+        fake.send_voice(sender)
+    elif kind == "location":
+        fake.send_location(sender)
+    elif kind == "raw":
+        shapes: dict[str, dict[str, Any]] = {
+            "edited": {
+                "edited_message": {
+                    "message_id": 1,
+                    "date": 1,
+                    "edit_date": 2,
+                    "chat": {"id": sender, "type": "private"},
+                    "from": {"id": sender, "is_bot": False, "first_name": "x"},
+                    "text": "/report",
+                }
+            },
+            "no_user": {
+                "message": {"message_id": 1, "date": 1, "chat": {"id": sender, "type": "private"}}
+            },
+            "channel_post": {
+                "channel_post": {
+                    "message_id": 1,
+                    "date": 1,
+                    "chat": {"id": -100123, "type": "channel"},
+                    "text": "/start",
+                }
+            },
+            "empty": {},
+        }
+        fake.send_raw_update(shapes[value])
+
+
+def test_fuzzed_updates_change_nothing_they_may_not(db_url: str) -> None:
+    # Hypothesis drives plain functions: run the bot on an event loop of our own.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(_fuzz(loop, db_url))
+    finally:
+        loop.close()
+
+
+def targeted(items: list[tuple[int, int, int]]) -> st.SearchStrategy[tuple[str, Any]]:
+    """Presses aimed at real round items (other divisions' included), with valid verbs."""
+    item = st.sampled_from(items)
+    data = st.one_of(
+        item.map(lambda i: f"m:{i[0]}:{i[1]}:{i[2]}"),
+        item.map(lambda i: f"nc:{i[0]}:{i[1]}:{i[2]}"),
+        st.tuples(item, st.integers(0, 4)).map(lambda x: "st:{}:{}:{}:{}".format(*x[0], x[1])),
+        st.integers(0, 5).map(lambda n: f"ok:{n}"),
+        st.integers(0, 5).map(lambda n: f"x:{n}"),
+    )
+    return st.tuples(st.just("press"), data)
+
+
+async def _items(sessions: Sessions) -> list[tuple[int, int, int]]:
+    async with sessions() as s:
+        rows = await s.execute(
+            select(RoundItem.round_id, RoundItem.measure_id, RoundItem.division_id)
+        )
+        return [(r, m, d) for r, m, d in rows]
+
+
+async def _world(engine: AsyncEngine) -> set[int]:
+    if engine.dialect.name == "postgresql":
+        await truncate_all(engine)
+    sessions = session_factory(engine)
+    await seed_plan(sessions)
+    fin_people = {await enrol(sessions, FIN_HEAD, "head", "FIN")}
+    await enrol(sessions, PALAD_HEAD, "head", "PALAD")
+    await make_round(
+        sessions,
+        "2565-01",
+        opens_at=NOW - timedelta(days=1),
+        closes_at=NOW + timedelta(days=5),
+        items=[(1, "FIN"), (3, "FIN"), (3, "PALAD")],
+    )
+    return fin_people
+
+
+async def _fuzz(loop: asyncio.AbstractEventLoop, db_url: str) -> None:
+    engine = create_engine(db_url)
+    sessions = session_factory(engine)
+    fin_people = await _world(engine)
+    fake = FakeTelegram()
+    for uid in (FIN_HEAD, PALAD_HEAD, *STRANGERS):
+        fake.add_user(uid)
+    request, updates_request = fake_request_pair(fake)
+    app = build_application(
+        bot_settings(fake, db_url),
+        engine,
+        request=request,
+        get_updates_request=updates_request,
+        clock=lambda: NOW,
+    )
+    errors: list[BaseException | None] = []
+
+    async def record(update: object, context: Any) -> None:
+        errors.append(context.error)
+
+    app.add_error_handler(record)
+    await app.initialize()
+    # Every sender gets one bot message whose (forged) buttons the fuzzer can press.
+    anchor: dict[int, int] = {}
+    for uid in (PALAD_HEAD, *STRANGERS):
+        fake.send_text(uid, "/help")
+        for raw in fake.take_updates():
+            await app.process_update(Update.de_json(raw, app.bot))
+        anchor[uid] = fake.last_message(uid).message_id
+    baseline = await _snapshot(sessions, fin_people)
+
+    async def feed(sender: int, act: tuple[str, Any]) -> None:
+        _enqueue(fake, anchor, sender, *act)
+        for raw in fake.take_updates():
+            await app.process_update(Update.de_json(raw, app.bot))
+        assert errors == []
+        assert await _snapshot(sessions, fin_people) == baseline
+
+    @settings(
+        max_examples=120,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        sender=st.sampled_from([PALAD_HEAD, *STRANGERS]),
+        act=action | targeted(await _items(sessions)),
+    )
+    def one(sender: int, act: tuple[str, Any]) -> None:
+        # Called by Hypothesis from inside our running loop's thread: hop to a helper thread.
+        asyncio.run_coroutine_threadsafe(feed(sender, act), loop).result()
+
+    try:
+        await asyncio.to_thread(one)
+    finally:
+        await app.shutdown()
+        await engine.dispose()
