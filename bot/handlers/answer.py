@@ -342,15 +342,16 @@ async def _confirm(update: Update, d: Deps, actor: Actor, cb: Callback) -> None:
         division=division,
     )
     # The answer is committed before anything is sent: a failed send loses nothing.
-    await message.reply_text(saved, parse_mode=ParseMode.HTML)
+    # One message (confirmation plus what is still owed) keeps the chat short on a phone.
     if remaining:
+        text = saved + "\n\n" + t("answer.remaining", lang, division=division)
         await message.reply_text(
-            t("answer.remaining", lang, division=division),
-            parse_mode=ParseMode.HTML,
-            reply_markup=owed_keyboard(remaining, lang),
+            text, parse_mode=ParseMode.HTML, reply_markup=owed_keyboard(remaining, lang)
         )
     else:
-        await message.reply_text(t("answer.all_done", lang))
+        await message.reply_text(
+            saved + "\n\n" + t("answer.all_done", lang), parse_mode=ParseMode.HTML
+        )
 
 
 async def _cancel_button(update: Update, d: Deps, actor: Actor, cb: Callback) -> None:
