@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +16,8 @@ from storage.models import (
     Measure,
     MeasureResponsibility,
     Meeting,
+    Membership,
+    Person,
     Plan,
     Round,
     RoundItem,
@@ -186,3 +188,45 @@ async def divisions_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int
         return {}
     rows = await session.scalars(select(Division).where(Division.id.in_(wanted)))
     return {d.id: d for d in rows}
+
+
+async def unreachable_people(
+    session: AsyncSession, division_ids: Iterable[int]
+) -> dict[int, list[Person]]:
+    """People of each division (active head or member) whom Telegram refused (403)."""
+    wanted = set(division_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Membership.division_id, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            Membership.division_id.in_(wanted),
+            Membership.revoked_at.is_(None),
+            Membership.role.in_(("head", "member")),
+            Person.unreachable_since.is_not(None),
+        )
+        .order_by(Person.id)
+    )
+    out: dict[int, list[Person]] = {}
+    for division_id, person in rows.all():
+        if division_id is not None:
+            out.setdefault(division_id, []).append(person)
+    return out
+
+
+async def enrolled_counts(session: AsyncSession, division_ids: Iterable[int]) -> dict[int, int]:
+    """How many people (reachable or not) hold an active head or member role per division."""
+    wanted = set(division_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Membership.division_id, func.count(func.distinct(Membership.person_id)))
+        .where(
+            Membership.division_id.in_(wanted),
+            Membership.revoked_at.is_(None),
+            Membership.role.in_(("head", "member")),
+        )
+        .group_by(Membership.division_id)
+    )
+    return {d: int(n) for d, n in rows.all() if d is not None}
