@@ -14,6 +14,7 @@ from bot import handlers
 from bot.deps import Deps, install
 from bot.settings import Settings
 from bot.texts import CATALOGS, t
+from bot.ticker import Clock, install_tick, utc_now
 from storage.db import session_factory
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,9 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    clock: Clock = utc_now,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the Application; tests pass fake requests, production talks HTTP to the Bot API."""
+    """Build the Application; tests pass fake requests and a clock, production the real ones."""
     builder = (
         ApplicationBuilder()
         .token(settings.token())
@@ -62,6 +64,8 @@ def build_application(
 
     builder = builder.post_shutdown(_post_shutdown)
     application = builder.build()
-    install(application, Deps(settings=settings, sessions=session_factory(engine)))
+    sessions = session_factory(engine)
+    install(application, Deps(settings=settings, sessions=sessions))
     handlers.register(application)
+    install_tick(application, settings, sessions, clock)
     return application

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.handlers import basic
+from bot.handlers import basic, meetings
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -15,6 +15,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
     application.add_handler(CommandHandler("start", basic.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    application.add_handler(CommandHandler("meetings", meetings.meetings_command))
     # Same group as the commands, registered last: only a command nobody handled reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
     application.add_error_handler(basic.on_error)

@@ -59,13 +59,13 @@ TH: dict[str, str] = {
         "({range}) ครบกำหนดวันที่ {when}\n"
         "รายงานครบแล้ว {done} จาก {total} หน่วยงาน"
     ),
-    "rounds.digest_done": "✅ {division}",
+    "rounds.digest_done": "✅ {division} รายงานครบแล้ว",
     "rounds.digest_missing": "⏳ {division}: ยังไม่รายงานมาตรการที่ {seqs}",
     "rounds.digest_unreachable": "    ⚠️ ติดต่อไม่ได้ (อาจบล็อกบอต): {names}",
     "rounds.digest_nobody": "    ⚠️ ยังไม่มีผู้ลงทะเบียนของหน่วยงานนี้",
     "rounds.digest_cut": "… (ข้อความยาวเกินกำหนด กรุณาดูสรุปฉบับเต็มในระบบ)",
     "rounds.meetings_title": "<b>กำหนดการ{meeting}</b>",
-    "rounds.meetings_line": "{month}: {when}{flags}",
+    "rounds.meetings_line": "• เดือน{month}: {when}{flags}",
     "rounds.meetings_manual": " (กำหนดโดยผู้ประสานงาน)",
     "rounds.meetings_weekend": " ⚠️ ตรงกับวันหยุดสุดสัปดาห์",
     "rounds.meetings_holiday": " ⚠️ ตรงกับวันหยุด: {holiday}",
@@ -127,13 +127,13 @@ EN: dict[str, str] = {
         "({range}) due {when}\n"
         "{done} of {total} divisions have reported everything"
     ),
-    "rounds.digest_done": "✅ {division}",
+    "rounds.digest_done": "✅ {division}: all reported",
     "rounds.digest_missing": "⏳ {division}: measures {seqs} not reported",
     "rounds.digest_unreachable": "    ⚠️ Unreachable (may have blocked the bot): {names}",
     "rounds.digest_nobody": "    ⚠️ Nobody of this division is enrolled yet",
     "rounds.digest_cut": "… (too long for one message; see the full summary in the bot)",
     "rounds.meetings_title": "<b>{meeting}: dates</b>",
-    "rounds.meetings_line": "{month}: {when}{flags}",
+    "rounds.meetings_line": "• {month}: {when}{flags}",
     "rounds.meetings_manual": " (set by a coordinator)",
     "rounds.meetings_weekend": " ⚠️ falls on a weekend",
     "rounds.meetings_holiday": " ⚠️ falls on a holiday: {holiday}",
