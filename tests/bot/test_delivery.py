@@ -150,3 +150,32 @@ async def test_digest_lists_who_is_missing(
     assert "รายงานครบแล้ว 1 จาก 9 หน่วยงาน" in digest
     assert "✅ สำนักคลัง" in digest
     assert "⏳ กองยุทธศาสตร์และงบประมาณ: ยังไม่รายงานมาตรการที่ 3, 4, 5, 6" in digest
+
+
+async def test_one_quarter_request_reminder_answer_digest(
+    sessions: Sessions, fake: FakeTelegram, bot: Bot, clock: ManualClock
+) -> None:
+    from storage.models import Evidence, Report
+
+    await seed_plan(sessions)
+    people = await enrol_everyone(sessions)
+    deliver = _delivery(bot, sessions, clock)
+    strat = HEADS["STRAT"]
+    await _tick(sessions, bkk(2022, 1, 4), deliver)  # request
+    await _tick(sessions, bkk(2022, 1, 11), deliver)  # reminder1 (5 working days later)
+    reminder = fake.last_message(strat).text or ""
+    assert "ขอเรียนเตือน" in reminder and "ไตรมาสที่ ๑" in reminder
+    await answer_all(sessions, "2565-Q1", "STRAT", people["STRAT"])
+    async with sessions() as session, session.begin():
+        report = (await session.scalars(select(Report).order_by(Report.id.desc()))).first()
+        assert report is not None
+        session.add(
+            Evidence(report_id=report.id, kind="document", file_id="f1", file_name="q1.pdf")
+        )
+    before = fake.sent_count(strat)
+    await _tick(sessions, bkk(2022, 1, 18), deliver)  # reminder2: the division has answered
+    assert not any("ไตรมาสที่ ๑" in (m.text or "") for m in fake.messages(strat)[before:])
+    await _tick(sessions, bkk(2022, 1, 31), deliver)  # quarterly digest, a day before the close
+    digest = next(m.text or "" for m in fake.messages(COORDINATOR) if "ไตรมาสที่ ๑" in (m.text or ""))
+    assert "รายงานครบแล้ว 1 จาก 1 หน่วยงาน" in digest
+    assert "✅ กองยุทธศาสตร์และงบประมาณ" in digest
