@@ -16,6 +16,7 @@ from bot import handlers
 from bot.deps import Deps, install
 from bot.settings import Settings
 from bot.texts import CATALOGS, t
+from bot.ticker import install_tick
 from storage.db import session_factory
 from storage.types import utcnow
 
@@ -46,7 +47,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the Application; tests pass fake requests, production talks HTTP to the Bot API."""
+    """Build the Application; tests pass fake requests and a clock, production the real ones."""
     builder = (
         ApplicationBuilder()
         .token(settings.token())
@@ -66,6 +67,8 @@ def build_application(
 
     builder = builder.post_shutdown(_post_shutdown)
     application = builder.build()
-    install(application, Deps(settings=settings, sessions=session_factory(engine), clock=clock))
+    sessions = session_factory(engine)
+    install(application, Deps(settings=settings, sessions=sessions, clock=clock))
     handlers.register(application)
+    install_tick(application, settings, sessions, clock)
     return application

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
+from bot import cli_schedule
 from bot.settings import ConfigError, Settings, load_settings
 from bot.texts import t
 from scheduler.meetings import parse_rule
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     show = plan.add_parser("show", help="print the measures, divisions and cadence")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.add_argument("--plan", help="plan code (default: the newest plan)")
+    cli_schedule.register(sub)
     return parser
 
 
@@ -62,7 +64,8 @@ async def _with_engine(settings: Settings, work: Any) -> Any:
         await engine.dispose()
 
 
-async def _require_migrated(engine: Any) -> None:
+async def require_migrated(engine: Any) -> None:
+    """Refuse to work on a database that is not at the newest schema."""
     current = await current_revision(engine)
     if current != head_revision():
         raise CliError(
@@ -85,7 +88,7 @@ async def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     async def work(engine: Any) -> int:
-        await _require_migrated(engine)
+        await require_migrated(engine)
         sessions = session_factory(engine)
         if args.plan_command == "import":
             if args.if_empty and await plan_count(sessions) > 0:
@@ -131,7 +134,7 @@ def _cmd_run(settings: Settings) -> int:
     from bot.app import build_application  # imported late: PTB is slow to import
 
     settings.token()
-    asyncio.run(_with_engine(settings, _require_migrated))
+    asyncio.run(_with_engine(settings, require_migrated))
     engine = create_engine(settings.database_url)
     application = build_application(settings, engine)
     # run_polling stops cleanly on SIGINT and SIGTERM (its default stop_signals).
@@ -153,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(settings)
         if args.command == "db":
             return asyncio.run(_cmd_db(args, settings))
+        if args.command in cli_schedule.COMMANDS:
+            return asyncio.run(cli_schedule.run(args, settings))
         return asyncio.run(_cmd_plan(args, settings))
     except (ConfigError, CliError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +31,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///data/ita.db"
     timezone: str = "Asia/Bangkok"
     scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    scheduler_enabled: bool = True
+    prompt_working_days_before: int = Field(default=5, ge=0, le=30)
+    prompt_time: str = "09:00"
+    reminder_working_days_before: int = Field(default=2, ge=0, le=30)
+    digest_working_days_before: int = Field(default=1, ge=0, le=30)
+    quarterly_reminder_working_days: str = "5,10"
+    quarterly_close_working_days: int = Field(default=20, ge=1, le=120)
     default_language: Literal["th", "en"] = "th"
     # Answers after a round closes are still taken, marked late, for this many days.
     late_answer_days: int = Field(default=14, ge=0, le=366)
@@ -46,6 +54,22 @@ class Settings(BaseSettings):
                 f"{value!r} is not an http(s) URL such as https://api.telegram.org/bot"
             )
         return value.rstrip("/")
+
+    @field_validator("prompt_time")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        m = re.fullmatch(r"(\d{1,2})[:.](\d{2})", value.strip())
+        if not m or int(m[1]) > 23 or int(m[2]) > 59:
+            raise ValueError(f"{value!r} is not a time of day such as 09:00")
+        return f"{int(m[1]):02d}:{m[2]}"
+
+    @field_validator("quarterly_reminder_working_days")
+    @classmethod
+    def _day_list(cls, value: str) -> str:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not all(p.isdigit() and 0 < int(p) <= 120 for p in parts):
+            raise ValueError(f"{value!r} is not a list of working-day counts such as 5,10")
+        return ",".join(str(int(p)) for p in parts)
 
     @field_validator("timezone")
     @classmethod
@@ -68,6 +92,17 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The zone in which schedules are computed and times shown."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def notice_time(self) -> time:
+        """The local time of day at which prompts, reminders and digests go out."""
+        hours, minutes = self.prompt_time.split(":")
+        return time(int(hours), int(minutes))
+
+    @property
+    def quarterly_reminders(self) -> tuple[int, ...]:
+        """Working days after a quarterly request at which the silent are reminded."""
+        return tuple(int(p) for p in self.quarterly_reminder_working_days.split(",") if p)
 
     @property
     def file_url(self) -> str:

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import answer, basic
+from bot.handlers import answer, basic, meetings
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -22,6 +22,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
     application.add_handler(CommandHandler("start", basic.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    application.add_handler(CommandHandler("meetings", meetings.meetings_command))
     application.add_handler(CommandHandler("report", answer.report_command))
     application.add_handler(CommandHandler("cancel", answer.cancel_command))
     application.add_handler(

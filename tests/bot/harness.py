@@ -34,6 +34,8 @@ def bot_settings(fake: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
         "telegram_bot_token": fake.token,
         "database_url": db_url,
         "telegram_api_url": "http://fake.invalid/bot",
+        # Bot-flow tests drive the tick themselves (with a chosen `now`) when they need it.
+        "scheduler_enabled": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

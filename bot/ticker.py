@@ -1,0 +1,67 @@
+"""Wires the scheduler's tick into PTB's JobQueue: one repeating job, state in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import Application, ContextTypes, Job
+
+from bot.delivery import TelegramDelivery
+from bot.settings import Settings
+from scheduler.planner import PlannerConfig
+from scheduler.tick import TickConfig, tick
+from scheduler.workdays import WorkCalendar
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+def planner_config(settings: Settings) -> PlannerConfig:
+    """The cadence numbers from the settings."""
+    return PlannerConfig(
+        prompt_working_days_before=settings.prompt_working_days_before,
+        reminder_working_days_before=settings.reminder_working_days_before,
+        digest_working_days_before=settings.digest_working_days_before,
+        notice_time=settings.notice_time,
+        quarterly_reminder_working_days=settings.quarterly_reminders,
+        quarterly_close_working_days=settings.quarterly_close_working_days,
+    )
+
+
+def tick_config(settings: Settings) -> TickConfig:
+    """The tick's configuration from the settings."""
+    return TickConfig(planner=planner_config(settings), tz=settings.tz)
+
+
+def install_tick(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock = utcnow,
+) -> Job[Any] | None:
+    """Schedule the tick every SCHEDULER_TICK_SECONDS; `clock` gives its `now` (tests fake it)."""
+    if not settings.scheduler_enabled or application.job_queue is None:
+        log.info("scheduler tick disabled")
+        return None
+    config = tick_config(settings)
+    calendar = WorkCalendar()
+    deliver = TelegramDelivery(application.bot, sessions, settings.tz)
+
+    async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:
+        await tick(sessions, clock(), deliver, config, calendar)
+
+    # Jobs are derived from data on every run, never pickled; coalesce and no grace time so
+    # that a busy loop or a suspended laptop runs the tick late rather than skipping it.
+    return application.job_queue.run_repeating(
+        run_tick,
+        interval=settings.scheduler_tick_seconds,
+        first=min(1.0, settings.scheduler_tick_seconds),
+        name="scheduler-tick",
+        job_kwargs={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+    )

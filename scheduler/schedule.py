@@ -1,0 +1,72 @@
+"""A plan's schedule from the database: its meetings (rule or coordinator) and planned rounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.meetings import parse_rule
+from scheduler.planner import MeasureSpec, PlannedRound, PlannerConfig, plan_months, plan_rounds
+from scheduler.planner import rule_meetings as compute_rule_meetings
+from scheduler.workdays import WorkCalendar
+from storage.models import Plan
+from storage.rounds import measure_rows, meetings_of, sync_rule_meetings
+
+__all__ = ["MeetingView", "PlanSchedule", "load_schedule"]
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """One month's meeting as it stands: from the rule, or set by a coordinator."""
+
+    month: dt.date
+    starts_at: dt.datetime
+    manual: bool
+    meeting_id: int | None
+
+
+@dataclass(frozen=True)
+class PlanSchedule:
+    """A plan with its meetings and every planned round."""
+
+    plan: Plan
+    measures: tuple[MeasureSpec, ...]
+    meetings: tuple[MeetingView, ...]
+    rounds: tuple[PlannedRound, ...]
+
+    def meeting_id(self, month: dt.date | None) -> int | None:
+        """The stored meeting id of a month, if stored."""
+        return next((m.meeting_id for m in self.meetings if m.month == month), None)
+
+
+async def load_schedule(
+    session: AsyncSession,
+    plan: Plan,
+    calendar: WorkCalendar,
+    config: PlannerConfig,
+    tz: dt.tzinfo,
+    *,
+    materialize: bool,
+) -> PlanSchedule:
+    """Compute the plan's schedule; with `materialize`, store the rule's meetings first.
+
+    Previews (CLI, /meetings) pass materialize=False and write nothing: stored meetings
+    override the rule in memory only.
+    """
+    measures = tuple(
+        MeasureSpec(m.id, m.seq, m.cadence, m.start, m.end, m.division_ids)
+        for m in await measure_rows(session, plan.id)
+    )
+    wanted = compute_rule_meetings(parse_rule(plan.meeting_rule), plan_months(measures), tz)
+    if materialize:
+        await sync_rule_meetings(session, plan.id, wanted)
+    views = {
+        month: MeetingView(month, starts_at, False, None) for month, starts_at in wanted.items()
+    }
+    for stored in await meetings_of(session, plan.id):
+        views[stored.month] = MeetingView(stored.month, stored.starts_at, stored.manual, stored.id)
+    meetings = tuple(v for _, v in sorted(views.items()))
+    rounds = plan_rounds(measures, {m.month: m.starts_at for m in meetings}, calendar, config, tz)
+    return PlanSchedule(plan, measures, meetings, tuple(rounds))

@@ -1,0 +1,186 @@
+"""Delivery records: intents written once by natural key, then sending, sent, retry or skipped.
+
+States: pending -> sent | skipped | failed. `sending_since` is set (and committed) just before
+a send leaves; a pending row that still carries it was in flight when the process stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Delivery, Person
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A notification to record once: its natural key and where and when it goes."""
+
+    key: str
+    kind: str
+    round_id: int | None
+    division_id: int | None
+    person_id: int
+    chat_id: int
+    due_at: datetime
+    stale_at: datetime | None
+    state: str = "pending"
+    last_error: str = ""
+
+
+async def add_intents(session: AsyncSession, intents: Sequence[Intent]) -> int:
+    """Insert the intents whose key is new; returns how many were inserted."""
+    if not intents:
+        return 0
+    rows = [
+        {
+            "key": i.key,
+            "kind": i.kind,
+            "round_id": i.round_id,
+            "division_id": i.division_id,
+            "person_id": i.person_id,
+            "chat_id": i.chat_id,
+            "due_at": i.due_at,
+            "stale_at": i.stale_at,
+            "state": i.state,
+            "last_error": i.last_error,
+        }
+        for i in intents
+    ]
+    # The unique key makes "record once" the database's job, even with two writers at once.
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Delivery)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Delivery.id)
+    )
+    return len((await session.execute(stmt)).all())
+
+
+async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these keys are already recorded."""
+    if not keys:
+        return set()
+    return set(await session.scalars(select(Delivery.key).where(Delivery.key.in_(keys))))
+
+
+async def skip_stale(session: AsyncSession, now: datetime) -> int:
+    """Pending deliveries whose moment has passed become skipped, unsent; returns how many."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.state == "pending", Delivery.stale_at.is_not(None))
+        .where(Delivery.stale_at <= now)
+        .values(state="skipped", last_error="stale: its moment passed before it was sent")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    """A pending delivery ready to go, with what the sender needs."""
+
+    id: int
+    key: str
+    kind: str
+    round_id: int | None
+    division_id: int | None
+    person_id: int
+    chat_id: int
+    language: str
+    attempts: int
+    # Set when an earlier send was interrupted (the process stopped mid-send).
+    interrupted: bool
+
+
+async def due_deliveries(
+    session: AsyncSession, now: datetime, *, inflight_before: datetime, limit: int
+) -> list[DueDelivery]:
+    """Pending, due, not stale, to reachable people; in-flight ones only once `inflight_before`."""
+    q = (
+        select(Delivery, Person.language)
+        .join(Person, Person.id == Delivery.person_id)
+        .where(Delivery.state == "pending", Delivery.due_at <= now)
+        .where(or_(Delivery.stale_at.is_(None), Delivery.stale_at > now))
+        .where(or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+        .where(or_(Delivery.sending_since.is_(None), Delivery.sending_since <= inflight_before))
+        .where(Person.unreachable_since.is_(None))
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
+    return [
+        DueDelivery(
+            id=d.id,
+            key=d.key,
+            kind=d.kind,
+            round_id=d.round_id,
+            division_id=d.division_id,
+            person_id=d.person_id,
+            chat_id=d.chat_id,
+            language=language,
+            attempts=d.attempts,
+            interrupted=d.sending_since is not None,
+        )
+        for d, language in (await session.execute(q)).all()
+    ]
+
+
+async def begin_send(session: AsyncSession, delivery_id: int, now: datetime) -> bool:
+    """Record that the send is leaving now; False when the row is no longer pending."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == "pending")
+        .values(sending_since=now, attempts=Delivery.attempts + 1)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def mark_sent(session: AsyncSession, delivery_id: int, message_id: int, at: datetime) -> None:
+    """Telegram accepted the message: keep its id."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state="sent", telegram_message_id=message_id, sent_at=at, last_error="")
+    )
+
+
+async def mark_retry(
+    session: AsyncSession, delivery_id: int, next_attempt_at: datetime | None, error: str
+) -> None:
+    """The send did not go through; try again at `next_attempt_at` (None: when reachable)."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(sending_since=None, next_attempt_at=next_attempt_at, last_error=error[:2000])
+    )
+
+
+async def mark_final(session: AsyncSession, delivery_id: int, state: str, reason: str) -> None:
+    """Close a delivery unsent: `skipped` (stale, already answered) or `failed`."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == "pending")
+        .values(state=state, sending_since=None, last_error=reason[:2000])
+    )
+
+
+async def deliveries(
+    session: AsyncSession, *, kind: str | None = None, state: str | None = None
+) -> list[Delivery]:
+    """Delivery rows (optionally of one kind and state), oldest first."""
+    q = select(Delivery).order_by(Delivery.id)
+    conditions = []
+    if kind is not None:
+        conditions.append(Delivery.kind == kind)
+    if state is not None:
+        conditions.append(Delivery.state == state)
+    if conditions:
+        q = q.where(and_(*conditions))
+    return list(await session.scalars(q))

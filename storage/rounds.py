@@ -1,0 +1,232 @@
+"""Meetings and rounds as rows: what the plan needs, materialized meetings, idempotent rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import (
+    Delivery,
+    Division,
+    Measure,
+    MeasureResponsibility,
+    Meeting,
+    Membership,
+    Person,
+    Plan,
+    Round,
+    RoundItem,
+)
+from storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """What the planner needs of a measure: cadence, period, active responsible divisions."""
+
+    id: int
+    seq: int
+    cadence: str
+    start: date
+    end: date
+    division_ids: tuple[int, ...]
+
+
+async def all_plans(session: AsyncSession) -> list[Plan]:
+    """Every plan, oldest fiscal year first."""
+    return list(await session.scalars(select(Plan).order_by(Plan.fiscal_year_be, Plan.id)))
+
+
+async def plan_by_code(session: AsyncSession, code: str) -> Plan | None:
+    """A plan by its code."""
+    return await session.scalar(select(Plan).where(Plan.code == code))
+
+
+async def measure_rows(session: AsyncSession, plan_id: int) -> list[MeasureRow]:
+    """The plan's active measures with their active responsible divisions, by seq."""
+    measures = await session.scalars(
+        select(Measure)
+        .where(Measure.plan_id == plan_id, Measure.active.is_(True))
+        .order_by(Measure.seq)
+        .options(
+            selectinload(Measure.responsibilities).selectinload(MeasureResponsibility.division)
+        )
+    )
+    return [
+        MeasureRow(
+            id=m.id,
+            seq=m.seq,
+            cadence=m.followup_cadence,
+            start=m.period_start,
+            end=m.period_end,
+            division_ids=tuple(
+                sorted(r.division_id for r in m.responsibilities if r.division.active)
+            ),
+        )
+        for m in measures
+    ]
+
+
+async def meetings_of(session: AsyncSession, plan_id: int) -> list[Meeting]:
+    """The plan's stored meetings, by month."""
+    return list(
+        await session.scalars(
+            select(Meeting).where(Meeting.plan_id == plan_id).order_by(Meeting.month)
+        )
+    )
+
+
+async def sync_rule_meetings(
+    session: AsyncSession, plan_id: int, wanted: Mapping[date, datetime]
+) -> None:
+    """Store the rule's meeting for each month; a coordinator's (manual) meeting is kept."""
+    stored = {m.month: m for m in await meetings_of(session, plan_id)}
+    for month, starts_at in wanted.items():
+        meeting = stored.get(month)
+        if meeting is None:
+            session.add(Meeting(plan_id=plan_id, month=month, starts_at=starts_at, manual=False))
+        elif not meeting.manual and meeting.starts_at != starts_at:
+            # The plan's rule changed on re-import: follow it.
+            meeting.starts_at = starts_at
+            meeting.updated_at = utcnow()
+    await session.flush()
+
+
+async def set_meeting(
+    session: AsyncSession,
+    plan_id: int,
+    month: date,
+    starts_at: datetime,
+    set_by_id: int | None = None,
+) -> Meeting:
+    """Move (or add) the meeting of `month`; manual from now on, the rule no longer applies."""
+    meeting = await session.scalar(
+        select(Meeting).where(Meeting.plan_id == plan_id, Meeting.month == month)
+    )
+    if meeting is None:
+        meeting = Meeting(plan_id=plan_id, month=month)
+        session.add(meeting)
+    meeting.starts_at = starts_at
+    meeting.manual = True
+    meeting.set_by_id = set_by_id
+    meeting.updated_at = utcnow()
+    await session.flush()
+    return meeting
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    """A planned round as storage needs it (the scheduler's planner produces these)."""
+
+    kind: str
+    key: str
+    covers_start: date
+    covers_end: date
+    opens_at: datetime
+    closes_at: datetime
+    meeting_id: int | None
+    items: tuple[tuple[int, int], ...]
+
+
+async def rounds_of(session: AsyncSession, plan_id: int) -> dict[str, Round]:
+    """The plan's rounds by key."""
+    rows = await session.scalars(select(Round).where(Round.plan_id == plan_id))
+    return {r.key: r for r in rows}
+
+
+async def upsert_rounds(
+    session: AsyncSession, plan_id: int, specs: Iterable[RoundSpec]
+) -> dict[str, Round]:
+    """Create missing rounds with their items; follow moved times. Returns every round by key.
+
+    Items are frozen when a round is created (a plan edited later does not change what was
+    asked). A moved meeting moves the round's close, and with it the stale time of the
+    round's pending deliveries.
+    """
+    existing = await rounds_of(session, plan_id)
+    for spec in specs:
+        r = existing.get(spec.key)
+        if r is None:
+            r = Round(
+                plan_id=plan_id,
+                kind=spec.kind,
+                key=spec.key,
+                meeting_id=spec.meeting_id,
+                covers_start=spec.covers_start,
+                covers_end=spec.covers_end,
+                opens_at=spec.opens_at,
+                closes_at=spec.closes_at,
+            )
+            session.add(r)
+            await session.flush()
+            session.add_all(
+                RoundItem(round_id=r.id, measure_id=m, division_id=d) for m, d in spec.items
+            )
+            existing[spec.key] = r
+            continue
+        if r.closes_at != spec.closes_at:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.round_id == r.id, Delivery.state == "pending")
+                .where(Delivery.stale_at == r.closes_at)
+                .values(stale_at=spec.closes_at)
+            )
+        r.opens_at, r.closes_at, r.meeting_id = spec.opens_at, spec.closes_at, spec.meeting_id
+    await session.flush()
+    return existing
+
+
+async def divisions_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Division]:
+    """Divisions by id."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Division).where(Division.id.in_(wanted)))
+    return {d.id: d for d in rows}
+
+
+async def unreachable_people(
+    session: AsyncSession, division_ids: Iterable[int]
+) -> dict[int, list[Person]]:
+    """People of each division (active head or member) whom Telegram refused (403)."""
+    wanted = set(division_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Membership.division_id, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            Membership.division_id.in_(wanted),
+            Membership.revoked_at.is_(None),
+            Membership.role.in_(("head", "member")),
+            Person.unreachable_since.is_not(None),
+        )
+        .order_by(Person.id)
+    )
+    out: dict[int, list[Person]] = {}
+    for division_id, person in rows.all():
+        if division_id is not None:
+            out.setdefault(division_id, []).append(person)
+    return out
+
+
+async def enrolled_counts(session: AsyncSession, division_ids: Iterable[int]) -> dict[int, int]:
+    """How many people (reachable or not) hold an active head or member role per division."""
+    wanted = set(division_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Membership.division_id, func.count(func.distinct(Membership.person_id)))
+        .where(
+            Membership.division_id.in_(wanted),
+            Membership.revoked_at.is_(None),
+            Membership.role.in_(("head", "member")),
+        )
+        .group_by(Membership.division_id)
+    )
+    return {d: int(n) for d, n in rows.all() if d is not None}

@@ -1,0 +1,137 @@
+"""`ita-followup schedule` and `meeting set|list` over the seed plan; /meetings in the bot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.cli import main
+from storage.db import session_factory
+from tests.bot.harness import running_bot
+from tests.conftest import SEED_PLAN
+from tests.factories import enrol
+from tests.fakebot import FakeTelegram
+
+STRAT = "กองยุทธศาสตร์และงบประมาณ"
+
+
+@pytest.fixture
+def cli_env(
+    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> str:
+    """The CLI on the clean test database, with the seed plan imported."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return db_url
+
+
+def _schedule(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
+    capsys.readouterr()
+    assert main(["schedule", "--json", *extra]) == 0
+    result: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return result
+
+
+def test_schedule_json_over_the_seed_plan(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    shown = _schedule(capsys)
+    monthly = [r for r in shown["rounds"] if r["kind"] == "monthly"]
+    assert [r["key"] for r in monthly] == [
+        "2564-10",
+        "2564-11",
+        "2564-12",
+        "2565-01",
+        "2565-02",
+        "2565-03",
+    ]
+    for r in monthly:
+        assert [n["kind"] for n in r["notices"]] == ["prompt", "reminder", "digest"]
+        assert 7 not in r["measures"]
+    jan = monthly[3]
+    assert [n["due_at"] for n in jan["notices"]] == [
+        "2022-01-19T09:00+07:00",
+        "2022-01-24T09:00+07:00",
+        "2022-01-25T09:00+07:00",
+    ]
+    assert jan["notices"][0]["due_be"] == "19 ม.ค. 2565 09:00 น."
+    quarterly = [r for r in shown["rounds"] if r["kind"] == "quarterly"]
+    assert [r["key"] for r in quarterly] == ["2565-Q1", "2565-Q2"]
+    for r in quarterly:
+        request = r["notices"][0]
+        assert request["kind"] == "request"
+        assert [t["name_th"] for t in request["to"]] == [STRAT]
+        assert r["measures"] == [7]
+    assert quarterly[0]["notices"][0]["due_at"] == "2022-01-04T09:00+07:00"
+    assert quarterly[0]["label_th"] == "ไตรมาสที่ ๑ ปีงบประมาณ ๒๕๖๕"
+    # Nobody enrolled: the division itself is named, with no recipients.
+    assert jan["notices"][0]["to"][0]["recipients"] == []
+
+    ranged = _schedule(capsys, "--from", "2022-01-01", "--to", "2022-01-31")
+    assert {r["key"] for r in ranged["rounds"]} == {"2565-Q1", "2565-01"}
+
+
+def test_second_quarterly_measure_of_two_divisions(
+    cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    # Measure 1 becomes quarterly and shared by two divisions: no code change needed.
+    first = text.index("  - seq: 1")
+    second = text.index("  - seq: 2")
+    block = text[first:second]
+    block = block.replace("responsible: [FIN]", "responsible: [FIN, PALAD]").replace(
+        "cadence: monthly_meeting", "cadence: quarterly"
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text[:first] + block + text[second:], encoding="utf-8")
+    assert main(["plan", "import", str(plan)]) == 0
+    shown = _schedule(capsys)
+    q1 = next(r for r in shown["rounds"] if r["key"] == "2565-Q1")
+    assert q1["measures"] == [1, 7]
+    assert {t["division"] for t in q1["notices"][0]["to"]} == {"FIN", "PALAD", "STRAT"}
+    assert all(1 not in r["measures"] for r in shown["rounds"] if r["kind"] == "monthly")
+
+
+def test_meeting_set_and_list(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    capsys.readouterr()
+    assert main(["meeting", "set", "2022-01-28T13:00"]) == 0
+    out = capsys.readouterr()
+    assert "2565-01" in out.out and "28 ม.ค. 2565 13:00 น." in out.out
+    assert out.err == ""
+    assert main(["meeting", "set", "2022-02-26T09:30"]) == 0  # a Saturday
+    assert "warning: 2022-02-26 is a weekend (Saturday)" in capsys.readouterr().err
+    assert main(["meeting", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["meetings"]
+    jan = next(m for m in listed if m["month"] == "2565-01")
+    assert jan["manual"] and jan["starts_at"] == "2022-01-28T13:00+07:00"
+    assert len(listed) == 6
+    shown = _schedule(capsys)
+    jan_round = next(r for r in shown["rounds"] if r["key"] == "2565-01")
+    assert jan_round["notices"][0]["due_at"] == "2022-01-21T09:00+07:00"
+    assert main(["meeting", "list"]) == 0
+    assert "set by a coordinator" in capsys.readouterr().out
+    assert main(["meeting", "set", "yesterday"]) == 2
+
+
+async def test_meetings_command_for_coordinators_only(engine: AsyncEngine, db_url: str) -> None:
+    sessions = session_factory(engine)
+    from tests.factories import seed_plan
+
+    await seed_plan(sessions)
+    await enrol(sessions, 501, "coordinator")
+    await enrol(sessions, 502, "head", "FIN")
+    fake = FakeTelegram()
+    async with running_bot(fake, engine, db_url):
+        fake.send_text(502, "/meetings")
+        refused = await fake.wait_for_message(502)
+        assert "ผู้ประสานงาน" in (refused.text or "")
+        fake.send_text(501, "/meetings")
+        listed = await fake.wait_for_message(501)
+        text = listed.text or ""
+        assert "26 ม.ค. 2565 09:30 น." in text
+        assert "มกราคม 2565" in text

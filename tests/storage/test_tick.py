@@ -1,0 +1,272 @@
+"""The tick over the seed plan with a controlled clock, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduler.outcomes import Outcome, Outgoing, Retry, Sent, Unreachable
+from storage.deliveries import deliveries
+from storage.keys import delivery_key
+from storage.models import Delivery, Measure, Person, Round, RoundItem
+from storage.people import mark_reachable
+from storage.rounds import all_plans, set_meeting
+from tests.factories import enrol, seed_plan
+from tests.scheduling import (
+    BKK,
+    CAL,
+    COORDINATOR,
+    HEADS,
+    Recorder,
+    answer_all,
+    bkk,
+    enrol_everyone,
+    round_id,
+    run,
+)
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+class Crash(BaseException):
+    """The process dies mid-send (not an Exception: nothing may catch it)."""
+
+
+async def test_whole_period_who_is_asked_what_and_when(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    sender = Recorder()
+    sent_on: dict[tuple[int, str], list[dt.date]] = {}
+    day = dt.date(2021, 10, 1)
+    while day <= dt.date(2022, 5, 15):
+        before = len(sender.calls)
+        await run(sessions, bkk(day.year, day.month, day.day, 9, 5), sender)
+        for call in sender.calls[before:]:
+            sent_on.setdefault((call.chat_id, call.kind), []).append(day)
+        day += dt.timedelta(days=1)
+
+    # Nobody answered, so every responsible division got every prompt and reminder.
+    fin_prompts = sent_on[(HEADS["FIN"], "prompt")]
+    assert fin_prompts == [
+        dt.date(2021, 10, 19),
+        dt.date(2021, 11, 17),
+        dt.date(2021, 12, 22),
+        dt.date(2022, 1, 19),
+        dt.date(2022, 2, 15),
+        dt.date(2022, 3, 23),
+    ]
+    for code, chat in HEADS.items():
+        assert len(sent_on[(chat, "prompt")]) == 6, code
+        assert len(sent_on[(chat, "reminder")]) == 6, code
+        assert all(CAL.is_working_day(d) for d in sent_on[(chat, "prompt")])
+    assert sent_on[(HEADS["STRAT"], "request")] == [dt.date(2022, 1, 4), dt.date(2022, 4, 1)]
+    assert len(sent_on[(HEADS["STRAT"], "reminder1")]) == 2
+    assert len(sent_on[(HEADS["STRAT"], "reminder2")]) == 2
+    for code in HEADS:
+        if code != "STRAT":
+            assert (HEADS[code], "request") not in sent_on
+    assert len(sent_on[(COORDINATOR, "digest")]) == 8  # six meetings, two quarters
+    assert (COORDINATOR, "prompt") not in sent_on
+
+    async with sessions() as session:
+        rows = await deliveries(session)
+        assert {r.state for r in rows} == {"sent"}
+        assert len(rows) == len(sender.calls)  # nothing sent twice
+        assert len({r.key for r in rows}) == len(rows)
+        # The quarterly measure is never asked at a monthly meeting.
+        quarterly = set(
+            await session.scalars(select(Measure.id).where(Measure.followup_cadence == "quarterly"))
+        )
+        monthly_items = await session.scalars(
+            select(RoundItem.measure_id).join(Round).where(Round.kind == "monthly")
+        )
+        assert not quarterly & set(monthly_items)
+        keys = list(await session.scalars(select(Round.key).order_by(Round.opens_at)))
+        assert keys == [
+            "2564-10",
+            "2564-11",
+            "2564-12",
+            "2565-Q1",
+            "2565-01",
+            "2565-02",
+            "2565-03",
+            "2565-Q2",
+        ]
+
+
+async def test_reminders_only_to_the_silent(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    people = await enrol_everyone(sessions)
+    sender = Recorder()
+    await run(sessions, bkk(2022, 1, 19), sender)
+    assert len([c for c in sender.calls if c.kind == "prompt"]) == len(HEADS)
+    await answer_all(sessions, "2565-01", "FIN", people["FIN"])
+    sender.calls.clear()
+    await run(sessions, bkk(2022, 1, 24), sender)
+    reminded = {c.chat_id for c in sender.calls if c.kind == "reminder"}
+    assert reminded == set(HEADS.values()) - {HEADS["FIN"]}
+
+
+async def test_reminder_recorded_but_answered_before_sending_is_skipped(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    people = await enrol_everyone(sessions)
+    # A 5xx on the first try: the reminder waits for its retry...
+    flaky = Recorder(lambda out: Retry("500") if out.kind == "reminder" else Sent(1))
+    await run(sessions, bkk(2022, 1, 24), flaky)
+    # ...and meanwhile the division answers: the retry must not nag it.
+    await answer_all(sessions, "2565-01", "FIN", people["FIN"])
+    sender = Recorder()
+    report = await run(sessions, bkk(2022, 1, 24, 12), sender)
+    assert report.answered_skipped == 1
+    assert HEADS["FIN"] not in {c.chat_id for c in sender.calls}
+
+
+async def test_restart_between_intent_and_send_resends_exactly_once(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    crashed: list[Outgoing] = []
+
+    def die(out: Outgoing) -> Outcome:
+        crashed.append(out)
+        raise Crash
+
+    # Started on the prompt day of January, before any quarterly notice: one prompt per head.
+    with pytest.raises(Crash):
+        await run(sessions, bkk(2021, 12, 22), Recorder(die))
+    victim = crashed[0]
+    async with sessions() as session:
+        row = await session.get(Delivery, victim.delivery_id)
+        assert row is not None and row.state == "pending" and row.sending_since is not None
+
+    # Within the in-flight grace another process might still be sending it: left alone.
+    soon = Recorder()
+    await run(sessions, bkk(2021, 12, 22, 9, 1), soon)
+    assert victim.delivery_id not in {c.delivery_id for c in soon.calls}
+    assert len(soon.calls) == len(HEADS) - 1
+
+    later = Recorder()
+    report = await run(sessions, bkk(2021, 12, 22, 9, 10), later)
+    assert [c.delivery_id for c in later.calls] == [victim.delivery_id]
+    assert report.resumed == 1 and report.sent == 1
+    again = Recorder()
+    await run(sessions, bkk(2021, 12, 22, 10), again)
+    assert again.calls == []
+    async with sessions() as session:
+        row = await session.get(Delivery, victim.delivery_id)
+        assert row is not None and row.state == "sent" and row.attempts == 2
+        prompts = await deliveries(session, kind="prompt")
+        assert Counter(r.state for r in prompts) == {"sent": len(HEADS)}
+
+
+async def test_bot_down_three_days(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    sender = Recorder()
+    # Up until the 16th; down 17-19 Jan, over the January prompt (due 19th 09:00).
+    await run(sessions, bkk(2022, 1, 16), sender)
+    assert sender.calls == [c for c in sender.calls if c.kind != "prompt"]
+    await run(sessions, bkk(2022, 1, 20, 10), sender)
+    assert {c.chat_id for c in sender.calls if c.kind == "prompt"} == set(HEADS.values())
+    # Down again from the 24th to the 27th: reminder (24th), digest (25th) and the meeting
+    # (26th 09:30) pass; a member enrolled meanwhile would have been prompted.
+    new_member = await enrol(sessions, 3001, "member", "FIN")
+    sender.calls.clear()
+    report = await run(sessions, bkk(2022, 1, 27, 9), sender)
+    assert sender.calls == []
+    assert report.recorded_skipped > 0
+    async with sessions() as session:
+        jan = await round_id(session, "2565-01")
+        rows = [r for r in await deliveries(session) if r.round_id == jan]
+        by_kind = Counter((r.kind, r.state) for r in rows)
+        assert by_kind[("reminder", "skipped")] == len(HEADS) + 1  # the new member too
+        assert by_kind[("digest", "skipped")] == 1
+        assert by_kind[("prompt", "sent")] == len(HEADS)
+        late_prompt = next(r for r in rows if r.person_id == new_member and r.kind == "prompt")
+        assert late_prompt.state == "skipped" and late_prompt.sent_at is None
+
+
+async def test_late_enrolment_gets_the_prompt_on_the_next_tick(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    sender = Recorder()
+    await run(sessions, bkk(2022, 1, 19), sender)
+    await enrol(sessions, 3002, "member", "PALAD")
+    await run(sessions, bkk(2022, 1, 21, 15), sender)
+    assert [c.kind for c in sender.to(3002)] == ["prompt"]
+
+
+async def test_unreachable_gets_nothing_until_they_write_again(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    blocked = HEADS["ENG"]
+    sender = Recorder(lambda out: Unreachable("403") if out.chat_id == blocked else Sent(7))
+    report = await run(sessions, bkk(2022, 1, 19), sender)
+    assert report.unreachable == 1
+    async with sessions() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_user_id == blocked))
+        assert person is not None and person.unreachable_since is not None
+    sender.calls.clear()
+    await run(sessions, bkk(2022, 1, 24), sender)  # reminder day: none for the blocked person
+    assert sender.to(blocked) == []
+    async with sessions() as session, session.begin():
+        assert await mark_reachable(session, blocked)
+    ok = Recorder()
+    await run(sessions, bkk(2022, 1, 24, 10), ok)
+    assert sorted(c.kind for c in ok.to(blocked)) == ["prompt", "reminder"]
+
+
+async def test_moved_meeting_moves_the_round(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    async with sessions() as session, session.begin():
+        plan = (await all_plans(session))[0]
+        await set_meeting(
+            session, plan.id, dt.date(2022, 1, 1), dt.datetime(2022, 1, 28, 13, 0, tzinfo=BKK)
+        )
+    sender = Recorder()
+    await run(sessions, bkk(2022, 1, 19), sender)
+    assert [c for c in sender.calls if c.kind == "prompt"] == []  # moved to the 21st
+    await run(sessions, bkk(2022, 1, 21), sender)
+    assert len([c for c in sender.calls if c.kind == "prompt"]) == len(HEADS)
+    async with sessions() as session:
+        rnd = await session.scalar(select(Round).where(Round.key == "2565-01"))
+        assert rnd is not None
+        assert rnd.closes_at == dt.datetime(2022, 1, 28, 13, 0, tzinfo=BKK)
+
+
+async def test_a_nudge_row_is_sent_by_the_tick(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    people = await enrol_everyone(sessions)
+    await run(sessions, bkk(2022, 1, 19), Recorder())
+    now = bkk(2022, 1, 20, 14)
+    async with sessions() as session, session.begin():
+        jan = await round_id(session, "2565-01")
+        division_id = (
+            await session.scalars(select(RoundItem.division_id).where(RoundItem.round_id == jan))
+        ).first()
+        assert division_id is not None
+        person = (
+            await session.scalars(
+                select(Person).where(Person.id.in_(people.values())).order_by(Person.id)
+            )
+        ).first()
+        assert person is not None
+        session.add(
+            Delivery(
+                key=delivery_key("nudge", jan, division_id, person.id, "2022-01-20"),
+                kind="nudge",
+                round_id=jan,
+                division_id=division_id,
+                person_id=person.id,
+                chat_id=person.chat_id,
+                due_at=now,
+            )
+        )
+    sender = Recorder()
+    await run(sessions, now, sender)
+    assert [c.kind for c in sender.calls] == ["nudge"]
+    assert BKK  # zone used for the meeting above
