@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from storage.db import DatabaseUrlError, check_database_url
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+# Telegram usernames: 5-32 characters, letters, digits and underscores, starting with a letter.
+USERNAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 
 
 class ConfigError(Exception):
@@ -32,6 +34,16 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
     default_language: Literal["th", "en"] = "th"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Only the command line needs it (for invitation links); empty: asked from Telegram (getMe).
+    bot_username: str = ""
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        value = value.strip().removeprefix("@")
+        if value and not USERNAME_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not a bot username such as ita_followup_bot")
+        return value
 
     @field_validator("telegram_api_url", "telegram_file_url")
     @classmethod

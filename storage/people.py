@@ -208,11 +208,7 @@ def _member_line(m: Membership, p: Person) -> MemberLine:
 
 async def members_overview(session: AsyncSession) -> MembersOverview:
     """Who holds which active role, per active division, including divisions nobody joined."""
-    divisions = list(
-        await session.scalars(
-            select(Division).where(Division.active.is_(True)).order_by(Division.id)
-        )
-    )
+    divisions = await active_divisions(session)
     rows = (
         await session.execute(
             select(Membership, Person)
@@ -326,3 +322,12 @@ async def active_roles(session: AsyncSession, person_id: int) -> list[str]:
         )
     )
     return list(await session.scalars(q))
+
+
+async def active_divisions(session: AsyncSession) -> list[Division]:
+    """Every active division, in plan-file order."""
+    return list(
+        await session.scalars(
+            select(Division).where(Division.active.is_(True)).order_by(Division.id)
+        )
+    )

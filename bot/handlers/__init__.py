@@ -5,16 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from bot.handlers import basic
+from bot import auth
+from bot.handlers import basic, enrol
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Wire every handler into the application."""
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
-    application.add_handler(CommandHandler("start", basic.start))
+    # After the log line, before everything else: strangers are answered here and stopped.
+    application.add_handler(TypeHandler(Update, auth.gate), group=-50)
+    application.add_handler(CommandHandler("start", enrol.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    application.add_handler(CommandHandler("whoami", enrol.whoami))
+    application.add_handler(CommandHandler("invite", enrol.invite))
+    application.add_handler(CommandHandler("members", enrol.members))
+    application.add_handler(CommandHandler("revoke", enrol.revoke))
+    application.add_handler(CallbackQueryHandler(enrol.invite_division, pattern=r"^ivd:"))
+    application.add_handler(CallbackQueryHandler(enrol.invite_role, pattern=r"^ivr:"))
+    application.add_handler(CallbackQueryHandler(enrol.invite_revoke, pattern=r"^ivx:"))
+    application.add_handler(CallbackQueryHandler(enrol.revoke_ask, pattern=r"^rv:"))
+    application.add_handler(CallbackQueryHandler(enrol.revoke_confirmed, pattern=r"^rvy:"))
     # Same group as the commands, registered last: only a command nobody handled reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
     application.add_error_handler(basic.on_error)
