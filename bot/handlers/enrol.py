@@ -66,11 +66,11 @@ async def start(update: Update, context: Context) -> None:
     actor = await get_actor(update, context)
     if actor is None:
         return  # the gate has answered strangers already
+    # Re-setting the menu here lets a person repair a menu that went missing.
+    await set_chat_menu(context.bot, actor.chat_id, [r.role for r in actor.roles], lang)
     await message.reply_text(
         t("enrol.greeting", lang, name=actor.name, roles=roles_block(actor.roles, lang))
     )
-    # Re-setting the menu here lets a person repair a menu that went missing.
-    await set_chat_menu(context.bot, actor.chat_id, [r.role for r in actor.roles], lang)
 
 
 async def _enrol(update: Update, context: Context, token: str, lang: str) -> None:
@@ -101,8 +101,8 @@ async def _enrol(update: Update, context: Context, token: str, lang: str) -> Non
         r for r in actor.roles if (r.role, r.division_id) == (result.role, result.division_id)
     )
     role = role_text(new.role, new.division_code, new.division_name_th, new.division_name_en, lang)
-    await message.reply_text(t("enrol.welcome", lang, role=role))
     await set_chat_menu(context.bot, chat.id, [r.role for r in actor.roles], lang)
+    await message.reply_text(t("enrol.welcome", lang, role=role))
 
 
 async def whoami(update: Update, context: Context) -> None:
