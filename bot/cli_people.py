@@ -12,7 +12,6 @@ import sys
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli_base import PROG, CliError, require_migrated, with_engine
@@ -28,8 +27,14 @@ from storage.invites import (
     list_invites,
     revoke_invite,
 )
-from storage.models import ROLES, Person
-from storage.people import MemberLine, active_divisions, division_by_code, members_overview
+from storage.models import ROLES
+from storage.people import (
+    MemberLine,
+    active_divisions,
+    division_by_code,
+    members_overview,
+    person_names,
+)
 
 COMMANDS = ("invite", "members", "audit")
 DURATION_RE = re.compile(r"(\d{1,6})\s*([dhm])")
@@ -208,15 +213,7 @@ async def _audit(args: argparse.Namespace, settings: Settings, engine: AsyncEngi
     async with session_factory(engine)() as session:
         events = await audit.recent(session, limit)
         ids = {e.actor_person_id for e in events if e.actor_person_id is not None}
-        names = (
-            dict(
-                (await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))))
-                .tuples()
-                .all()
-            )
-            if ids
-            else {}
-        )
+        names = await person_names(session, ids)
     if not events:
         print("the audit log is empty")
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -331,3 +332,12 @@ async def active_divisions(session: AsyncSession) -> list[Division]:
             select(Division).where(Division.active.is_(True)).order_by(Division.id)
         )
     )
+
+
+async def person_names(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str]:
+    """Names of the given people by id (for logs and listings)."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    return dict(rows.tuples().all())
