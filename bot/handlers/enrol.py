@@ -5,11 +5,12 @@ Every button press is authorized again on the server: what a keyboard showed pro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.auth import get_actor, may_grant, may_manage_people, refuse
@@ -52,6 +53,7 @@ from storage.people import (
 )
 
 Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -375,3 +377,6 @@ async def revoke_confirmed(update: Update, context: Context) -> None:
         )
     except Forbidden:
         await note_forbidden(sessions, done.person_id)
+    except TelegramError:
+        # The role is already removed; a lost courtesy notice must not look like a failure.
+        log.warning("could not tell person %s their role was removed", done.person_id)
