@@ -8,34 +8,28 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.deps import Deps, install
+from bot.menus import STRANGER_COMMANDS, menu
 from bot.settings import Settings
-from bot.texts import CATALOGS, t
+from bot.texts import CATALOGS
 from bot.ticker import install_tick
 from storage.db import session_factory
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
-MENU_COMMANDS = ("start", "help")
-
-
-def menu(lang: str) -> list[BotCommand]:
-    """The command menu in one language."""
-    return [BotCommand(name, t(f"cmd.{name}", lang)) for name in MENU_COMMANDS]
-
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # The default menu is a stranger's; enrolled people get theirs per chat (bot/menus.py).
     # Thai for everyone, English for clients set to English (Telegram picks by language_code).
-    await application.bot.set_my_commands(menu("th"))
+    await application.bot.set_my_commands(menu(STRANGER_COMMANDS, "th"))
     for lang in CATALOGS:
         if lang != "th":
-            await application.bot.set_my_commands(menu(lang), language_code=lang)
+            await application.bot.set_my_commands(menu(STRANGER_COMMANDS, lang), language_code=lang)
     log.info("bot @%s ready", application.bot.username)
 
 

@@ -1,12 +1,20 @@
-"""Who sent this update: the enrolled person and their roles, decided on the server every time."""
+"""Who sent this update: the enrolled person and their roles, decided on the server every time.
+
+The gate runs before every handler: strangers (never enrolled, or every role revoked) get one
+polite answer on how to join and nothing else; only `/start <token>` passes through to enrol.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.deps import deps
-from storage.people import Actor, load_actor
+from bot.texts import pick_language, t
+from storage import audit
+from storage.people import Actor, load_actor, mark_reachable
 
 
 async def get_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor | None:
@@ -16,3 +24,90 @@ async def get_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor
         return None
     async with deps(context).sessions() as session:
         return await load_actor(session, user.id)
+
+
+def may_manage_people(actor: Actor) -> bool:
+    """Coordinators and admins invite, list and revoke people."""
+    return actor.is_coordinator
+
+
+def may_grant(actor: Actor, role: str) -> bool:
+    """Only admins make or remove admins; coordinators handle every other role."""
+    return actor.is_admin if role == "admin" else actor.is_coordinator
+
+
+def _language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    user = update.effective_user
+    default = deps(context).settings.default_language
+    return pick_language(user.language_code if user else None, default)
+
+
+def _opens_invite(update: Update) -> bool:
+    """`/start <token>`: the one thing a stranger may send."""
+    message = update.message
+    if message is None or not message.text:
+        return False
+    parts = message.text.split()
+    return len(parts) > 1 and parts[0].split("@", 1)[0] == "/start"
+
+
+def _what(update: Update) -> dict[str, Any]:
+    """What was attempted, for the audit log: the kind and a command name, never free text."""
+    if update.callback_query is not None:
+        return {"kind": "callback", "verb": (update.callback_query.data or "").split(":")[0][:8]}
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    if text.startswith("/"):
+        return {"kind": "command", "command": text.split()[0].split("@")[0][:33]}
+    return {"kind": "message"}
+
+
+async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Let enrolled people through (and mark them reachable again); answer strangers once, stop."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    user = update.effective_user
+    async with deps(context).sessions() as session:
+        actor = await load_actor(session, user.id)
+        if actor is not None:
+            # They wrote to us, so Telegram will deliver to them again (a 403 may have stopped us).
+            if await mark_reachable(session, user.id):
+                await session.commit()
+            return
+    if _opens_invite(update):
+        return
+    async with deps(context).sessions() as session, session.begin():
+        await audit.record(
+            session, audit.STRANGER_REFUSED, actor_telegram_id=user.id, detail=_what(update)
+        )
+    lang = _language(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer(t("auth.stranger_alert", lang), show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(t("auth.stranger", lang))
+    raise ApplicationHandlerStop
+
+
+async def refuse(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    actor: Actor | None,
+    action: str,
+    *,
+    reason: str = "not_allowed",
+    alert_key: str = "auth.not_allowed_alert",
+) -> None:
+    """Refuse an enrolled person's command or button politely, change nothing, audit it."""
+    async with deps(context).sessions() as session, session.begin():
+        await audit.record(
+            session,
+            audit.ACTION_REFUSED,
+            actor_person_id=actor.person_id if actor else None,
+            actor_telegram_id=update.effective_user.id if update.effective_user else None,
+            detail={"action": action, "reason": reason},
+        )
+    lang = _language(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer(t(alert_key, lang), show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(t("auth.not_allowed", lang))

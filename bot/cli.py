@@ -1,4 +1,7 @@
-"""The `ita-followup` command line: run the bot, migrate, import and show plans."""
+"""The `ita-followup` command line: run the bot, migrate, import and show plans.
+
+People, invitations and the audit log are in bot/cli_people.py.
+"""
 
 from __future__ import annotations
 
@@ -13,21 +16,18 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from bot import cli_schedule
+from bot import cli_people, cli_schedule
+from bot.cli_base import PROG, CliError, require_migrated, with_engine
 from bot.settings import ConfigError, Settings, load_settings
 from bot.texts import t
 from scheduler.meetings import parse_rule
 from storage.db import create_engine, session_factory
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import current_revision, upgrade
 from storage.plan_file import PlanFileError, load_plan_file
 from storage.plan_import import import_plan, plan_count
 from storage.plan_queries import plan_overview
 
-PROG = "ita-followup"
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed as one line."""
+__all__ = ["PROG", "CliError", "main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,26 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     show = plan.add_parser("show", help="print the measures, divisions and cadence")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.add_argument("--plan", help="plan code (default: the newest plan)")
+    cli_people.register(sub)
     cli_schedule.register(sub)
     return parser
-
-
-async def _with_engine(settings: Settings, work: Any) -> Any:
-    engine = create_engine(settings.database_url)
-    try:
-        return await work(engine)
-    finally:
-        await engine.dispose()
-
-
-async def require_migrated(engine: Any) -> None:
-    """Refuse to work on a database that is not at the newest schema."""
-    current = await current_revision(engine)
-    if current != head_revision():
-        raise CliError(
-            f"the database is at schema {current or 'none'}, this version needs "
-            f"{head_revision()}: run `{PROG} db upgrade` first"
-        )
 
 
 async def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
@@ -82,7 +65,7 @@ async def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(await current_revision(engine) or "none")
 
-    await _with_engine(settings, work)
+    await with_engine(settings, work)
     return 0
 
 
@@ -110,7 +93,7 @@ async def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
             print(_plan_text(overview))
         return 0
 
-    result: int = await _with_engine(settings, work)
+    result: int = await with_engine(settings, work)
     return result
 
 
@@ -134,7 +117,7 @@ def _cmd_run(settings: Settings) -> int:
     from bot.app import build_application  # imported late: PTB is slow to import
 
     settings.token()
-    asyncio.run(_with_engine(settings, require_migrated))
+    asyncio.run(with_engine(settings, require_migrated))
     engine = create_engine(settings.database_url)
     application = build_application(settings, engine)
     # run_polling stops cleanly on SIGINT and SIGTERM (its default stop_signals).
@@ -158,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_cmd_db(args, settings))
         if args.command in cli_schedule.COMMANDS:
             return asyncio.run(cli_schedule.run(args, settings))
+        if args.command in cli_people.COMMANDS:
+            return int(asyncio.run(cli_people.run(args, settings)))
         return asyncio.run(_cmd_plan(args, settings))
     except (ConfigError, CliError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

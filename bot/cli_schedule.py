@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run `schedule` or `meeting ...`."""
-    from bot.cli import CliError, require_migrated  # the CLI core imports this module
+    from bot.cli_base import CliError, require_migrated
 
     engine: AsyncEngine = create_engine(settings.database_url)
     try:
@@ -163,7 +163,7 @@ async def _schedule(
 
 
 def _parse_local(text: str, settings: Settings) -> dt.datetime:
-    from bot.cli import CliError
+    from bot.cli_base import CliError
 
     try:
         value = dt.datetime.fromisoformat(text)

@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from storage.db import DatabaseUrlError, check_database_url
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+# Telegram usernames: 5-32 characters, letters, digits and underscores, starting with a letter.
+USERNAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 
 
 class ConfigError(Exception):
@@ -42,6 +44,16 @@ class Settings(BaseSettings):
     # Answers after a round closes are still taken, marked late, for this many days.
     late_answer_days: int = Field(default=14, ge=0, le=366)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Only the command line needs it (for invitation links); empty: asked from Telegram (getMe).
+    bot_username: str = ""
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        value = value.strip().removeprefix("@")
+        if value and not USERNAME_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not a bot username such as ita_followup_bot")
+        return value
 
     @field_validator("telegram_api_url", "telegram_file_url")
     @classmethod

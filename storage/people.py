@@ -1,15 +1,19 @@
-"""Who is who: lookups of people and their active roles."""
+"""Who is who: people, their active roles, reachability, and revoking roles."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import ORG_WIDE_ROLES, Division, Membership, Person
+from storage import audit
+from storage.models import ORG_WIDE_ROLES, ROLES, Division, Membership, Person
+from storage.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -144,3 +148,196 @@ async def coordinators(session: AsyncSession) -> list[Person]:
         .order_by(Person.id)
     )
     return list(await session.scalars(q))
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """One active role of one person, as coordinators see it."""
+
+    membership_id: int
+    person_id: int
+    telegram_user_id: int
+    name: str
+    username: str | None
+    role: str
+    division_id: int | None
+    since: datetime
+    unreachable_since: datetime | None
+
+
+@dataclass(frozen=True)
+class DivisionMembers:
+    """An active division and the people who hold roles in it (maybe nobody yet)."""
+
+    division_id: int
+    code: str
+    name_th: str
+    name_en: str
+    members: tuple[MemberLine, ...]
+
+
+@dataclass(frozen=True)
+class MembersOverview:
+    """Organization-wide roles, then every active division with its people."""
+
+    org_wide: tuple[MemberLine, ...]
+    divisions: tuple[DivisionMembers, ...]
+
+    @property
+    def unjoined(self) -> tuple[DivisionMembers, ...]:
+        """Divisions nobody has joined yet."""
+        return tuple(d for d in self.divisions if not d.members)
+
+    def lines(self) -> tuple[MemberLine, ...]:
+        """Every active role, organization-wide ones first."""
+        return self.org_wide + tuple(m for d in self.divisions for m in d.members)
+
+
+def _member_line(m: Membership, p: Person) -> MemberLine:
+    return MemberLine(
+        membership_id=m.id,
+        person_id=p.id,
+        telegram_user_id=p.telegram_user_id,
+        name=p.name,
+        username=p.username,
+        role=m.role,
+        division_id=m.division_id,
+        since=m.created_at,
+        unreachable_since=p.unreachable_since,
+    )
+
+
+async def members_overview(session: AsyncSession) -> MembersOverview:
+    """Who holds which active role, per active division, including divisions nobody joined."""
+    divisions = await active_divisions(session)
+    rows = (
+        await session.execute(
+            select(Membership, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.revoked_at.is_(None))
+            .order_by(Membership.id)
+        )
+    ).all()
+    by_division: dict[int | None, list[MemberLine]] = {}
+    for membership, person in rows:
+        by_division.setdefault(membership.division_id, []).append(_member_line(membership, person))
+    # Heads before members, then by when they joined.
+    rank = {role: i for i, role in enumerate(ROLES)}
+    for lines in by_division.values():
+        lines.sort(key=lambda line: (rank.get(line.role, 99), line.membership_id))
+    return MembersOverview(
+        org_wide=tuple(by_division.get(None, [])),
+        divisions=tuple(
+            DivisionMembers(d.id, d.code, d.name_th, d.name_en, tuple(by_division.get(d.id, [])))
+            for d in divisions
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class RevokedRole:
+    """A membership that was just revoked, and whom it belonged to."""
+
+    membership_id: int
+    person_id: int
+    telegram_user_id: int
+    chat_id: int
+    language: str
+    role: str
+    division_id: int | None
+
+
+async def active_membership(
+    session: AsyncSession, membership_id: int
+) -> tuple[Membership, Person] | None:
+    """An unrevoked membership with its person (and division loaded), or None."""
+    row = (
+        await session.execute(
+            select(Membership, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.id == membership_id, Membership.revoked_at.is_(None))
+            .options(selectinload(Membership.division))
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def revoke_membership(
+    session: AsyncSession,
+    membership_id: int,
+    *,
+    by_person_id: int | None,
+    now: datetime | None = None,
+    via: str = "bot",
+) -> RevokedRole | None:
+    """Revoke one role (audited); None when it does not exist or was already revoked."""
+    now = now or utcnow()
+    found = await active_membership(session, membership_id)
+    if found is None:
+        return None
+    membership, person = found
+    done = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Membership)
+            .where(Membership.id == membership_id, Membership.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_by_id=by_person_id)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if done.rowcount != 1:
+        return None  # revoked by someone else a moment ago
+    await audit.record(
+        session,
+        audit.MEMBERSHIP_REVOKED,
+        actor_person_id=by_person_id,
+        detail={
+            "membership_id": membership_id,
+            "person_id": person.id,
+            "role": membership.role,
+            "division_id": membership.division_id,
+            "via": via,
+        },
+        at=now,
+    )
+    return RevokedRole(
+        membership_id=membership_id,
+        person_id=person.id,
+        telegram_user_id=person.telegram_user_id,
+        chat_id=person.chat_id,
+        language=person.language,
+        role=membership.role,
+        division_id=membership.division_id,
+    )
+
+
+async def active_roles(session: AsyncSession, person_id: int) -> list[str]:
+    """The role names a person still holds (in active divisions)."""
+    q = (
+        select(Membership.role)
+        .outerjoin(Division, Division.id == Membership.division_id)
+        .where(
+            Membership.person_id == person_id,
+            Membership.revoked_at.is_(None),
+            (Membership.division_id.is_(None)) | (Division.active.is_(True)),
+        )
+    )
+    return list(await session.scalars(q))
+
+
+async def active_divisions(session: AsyncSession) -> list[Division]:
+    """Every active division, in plan-file order."""
+    return list(
+        await session.scalars(
+            select(Division).where(Division.active.is_(True)).order_by(Division.id)
+        )
+    )
+
+
+async def person_names(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str]:
+    """Names of the given people by id (for logs and listings)."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    return dict(rows.tuples().all())

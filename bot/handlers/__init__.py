@@ -14,14 +14,26 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import answer, basic, meetings
+from bot import auth
+from bot.handlers import answer, basic, enrol, meetings
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Wire every handler into the application."""
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
-    application.add_handler(CommandHandler("start", basic.start))
+    # After the log line, before everything else: strangers are answered here and stopped.
+    application.add_handler(TypeHandler(Update, auth.gate), group=-50)
+    application.add_handler(CommandHandler("start", enrol.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    application.add_handler(CommandHandler("whoami", enrol.whoami))
+    application.add_handler(CommandHandler("invite", enrol.invite))
+    application.add_handler(CommandHandler("members", enrol.members))
+    application.add_handler(CommandHandler("revoke", enrol.revoke))
+    application.add_handler(CallbackQueryHandler(enrol.invite_division, pattern=r"^ivd:"))
+    application.add_handler(CallbackQueryHandler(enrol.invite_role, pattern=r"^ivr:"))
+    application.add_handler(CallbackQueryHandler(enrol.invite_revoke, pattern=r"^ivx:"))
+    application.add_handler(CallbackQueryHandler(enrol.revoke_ask, pattern=r"^rv:"))
+    application.add_handler(CallbackQueryHandler(enrol.revoke_confirmed, pattern=r"^rvy:"))
     application.add_handler(CommandHandler("meetings", meetings.meetings_command))
     application.add_handler(CommandHandler("report", answer.report_command))
     application.add_handler(CommandHandler("cancel", answer.cancel_command))

@@ -1,4 +1,4 @@
-"""/start and /help, and the fallbacks: unknown commands, errors, and one log line per update."""
+"""/help, and the fallbacks: unknown commands, errors, and one log line per update."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.auth import get_actor
 from bot.deps import deps
+from bot.menus import help_lines
 from bot.texts import pick_language, t
-from storage.plan_queries import current_plan
 
 log = logging.getLogger("bot.updates")
 
@@ -38,27 +39,15 @@ async def log_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet the person and say how to join."""
-    lang = language_of(update, context)
-    async with deps(context).sessions() as session:
-        plan = await current_plan(session)
-    org = plan.organization.name_th if plan else t("org.default", lang)
-    if plan and lang == "en" and plan.organization.name_en:
-        org = plan.organization.name_en
-    meeting = plan.meeting_name_th if plan and lang == "th" else t("meeting.default", lang)
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            t("start.welcome", lang, org=org, meeting=meeting)
-        )
-
-
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the commands this person may use."""
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            t("help.text", language_of(update, context)), parse_mode=ParseMode.HTML
-        )
+    """List the commands this person may use (strangers never get here: the gate answers)."""
+    if update.effective_message is None:
+        return
+    lang = language_of(update, context)
+    actor = await get_actor(update, context)
+    roles = [r.role for r in actor.roles] if actor else []
+    lines = [t("menu.help_title", lang), *help_lines(roles, lang), "", t("menu.help_footer", lang)]
+    await update.effective_message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,18 +3,17 @@
 MESSAGES: dict[str, str] = {
     "cmd.start": "Get started",
     "cmd.help": "How to use this bot",
-    "start.welcome": (
-        "Hello, and welcome to the integrity and transparency measures follow-up of {org}.\n\n"
-        "Before every {meeting}, this bot asks each responsible division how its measures "
-        "are progressing.\n\n"
-        "Please use the invitation link your coordinator gave you to register."
-    ),
-    "help.text": (
-        "<b>How to use this bot</b>\n"
-        "/start – get started\n"
-        "/help – how to use this bot\n\n"
-        "For questions, please contact the coordinators at the Strategy and Budget Division."
-    ),
+    "cmd.whoami": "Your details and roles",
+    "cmd.report": "Report progress on the measures",
+    "cmd.cancel": "Cancel what you are doing",
+    "cmd.summary": "Summary of the current round",
+    "cmd.missing": "Divisions that have not reported",
+    "cmd.history": "Reporting history",
+    "cmd.export": "Export a report as a file",
+    "cmd.meetings": "Meeting schedule",
+    "cmd.members": "People in each division",
+    "cmd.invite": "Create an invitation link",
+    "cmd.revoke": "Remove a person's role",
     "error.generic": "Sorry, something went wrong. Please try again later.",
     "unknown.command": "Sorry, that command is not known. Type /help to see what you can use.",
     "plan.responsible_all": "Every division",

@@ -5,7 +5,6 @@ from the database are HTML-escaped by the caller; the templates themselves are H
 """
 
 TH: dict[str, str] = {
-    "cmd.meetings": "กำหนดการประชุมหัวหน้าส่วนราชการ",
     "rounds.greeting": "เรียน {name}",
     "rounds.prompt": (
         "<b>{meeting}</b>\n"
@@ -74,7 +73,6 @@ TH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "cmd.meetings": "Monthly meeting dates",
     "rounds.greeting": "Dear {name}",
     "rounds.prompt": (
         "<b>{meeting}</b>\n"

@@ -34,5 +34,13 @@ def test_language_choice() -> None:
     assert pick_language("en-US") == "en"
     assert pick_language("fr") == "th"
     assert pick_language("fr", "en") == "en"
-    assert "ยินดีต้อนรับ" in t("start.welcome", "th", org="x", meeting="y")
-    assert "welcome" in t("start.welcome", "en", org="x", meeting="y")
+    assert "ลิงก์เชิญ" in t("auth.stranger", "th")
+    assert "welcome" in t("auth.stranger", "en")
+
+
+def test_alerts_fit_a_callback_answer() -> None:
+    # answer_callback_query shows at most 200 characters.
+    for catalog in CATALOGS.values():
+        for key, value in catalog.items():
+            if key.endswith("_alert"):
+                assert len(value) <= 200, key

@@ -1,0 +1,249 @@
+"""`ita-followup invite|members|audit`: invitations, who holds which role, and the audit log.
+
+The first admin is made here (`invite create --role admin`): no user ids live in settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.cli_base import PROG, CliError, require_migrated, with_engine
+from bot.settings import Settings
+from storage import audit
+from storage.db import session_factory
+from storage.invites import (
+    DIVISION_ROLES,
+    REVOKED,
+    USED,
+    create_invite,
+    find_invite,
+    list_invites,
+    revoke_invite,
+)
+from storage.models import ROLES
+from storage.people import (
+    MemberLine,
+    active_divisions,
+    division_by_code,
+    members_overview,
+    person_names,
+)
+
+COMMANDS = ("invite", "members", "audit")
+DURATION_RE = re.compile(r"(\d{1,6})\s*([dhm])")
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+MAX_TTL = timedelta(days=365)
+
+
+def register(sub: Any) -> None:
+    """Add the people subcommands to the top-level subparsers."""
+    invite = sub.add_parser("invite", help="one-time invitation links").add_subparsers(
+        dest="invite_command", required=True
+    )
+    create = invite.add_parser("create", help="make a one-time invitation link")
+    create.add_argument("--role", required=True, help="admin, coordinator, head or member")
+    create.add_argument("--division", help="division code for heads and members, e.g. FIN")
+    create.add_argument("--expires", default="7d", help="lifetime: 7d, 12h, 30m (default 7d)")
+    revoke = invite.add_parser("revoke", help="withdraw an unused invitation")
+    revoke.add_argument("token_or_id", help="the invitation number or its token")
+    listing = invite.add_parser("list", help="invitations, newest first, with their state")
+    listing.add_argument("--open", action="store_true", help="only those still usable")
+    sub.add_parser("members", help="every division with its people and roles")
+    log = sub.add_parser("audit", help="the audit log, newest first")
+    log.add_argument("--limit", default="50", help="how many events (default 50)")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`7d`, `12h` or `30m` as a timedelta; CliError for anything else."""
+    match = DURATION_RE.fullmatch(text.strip().lower())
+    ttl = timedelta(**{UNITS[match.group(2)]: int(match.group(1))}) if match else None
+    if ttl is None or not timedelta(0) < ttl <= MAX_TTL:
+        raise CliError(
+            f"--expires {text!r} is not a lifetime: give a number and d, h or m "
+            "(for example 7d, 12h or 30m), at most 365d"
+        )
+    return ttl
+
+
+def _limit(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) <= 10_000:
+        raise CliError(f"--limit {text!r} is not a number from 1 to 10000, e.g. --limit 50")
+    return int(text)
+
+
+async def bot_username(settings: Settings) -> str | None:
+    """BOT_USERNAME, else what Telegram's getMe says for TELEGRAM_BOT_TOKEN, else None."""
+    if settings.bot_username:
+        return settings.bot_username
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        return None
+    from telegram import Bot  # imported late: PTB is slow to import
+    from telegram.error import TelegramError
+
+    try:
+        async with Bot(settings.token(), base_url=settings.telegram_api_url) as bot:
+            return bot.username
+    except TelegramError as exc:
+        print(
+            f"{PROG}: warning: could not ask Telegram for the bot's name ({exc})", file=sys.stderr
+        )
+        return None
+
+
+def _when(at: datetime | None, settings: Settings) -> str:
+    return "-" if at is None else at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
+async def _create(args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
+    role = args.role.strip().lower()
+    if role not in ROLES:
+        raise CliError(f"--role {args.role!r} is not a role: use one of {', '.join(ROLES)}")
+    ttl = parse_duration(args.expires)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        codes = [d.code for d in await active_divisions(session)]
+        division = await division_by_code(session, args.division) if args.division else None
+    if role in DIVISION_ROLES and not args.division:
+        raise CliError(f"--role {role} needs --division CODE (one of {', '.join(codes)})")
+    if role not in DIVISION_ROLES and args.division:
+        raise CliError(f"--role {role} is organization-wide: leave out --division")
+    if args.division and division is None:
+        hint = ", ".join(codes) if codes else f"none yet: run `{PROG} plan import FILE` first"
+        raise CliError(f"--division {args.division!r} is not an active division (codes: {hint})")
+    username = await bot_username(settings)
+    async with sessions() as session, session.begin():
+        made = await create_invite(
+            session,
+            role=role,
+            division_id=division.id if division else None,
+            created_by_id=None,
+            ttl=ttl,
+            via="cli",
+        )
+    where = f" of {division.code} ({division.name_th})" if division else ""
+    print(f"invitation {made.id} created: {role}{where}")
+    print(f"expires: {_when(made.expires_at, settings)} ({settings.timezone})")
+    print(f"token:   {made.token}")
+    if username:
+        print(f"link:    https://t.me/{username}?start={made.token}")
+    else:
+        print(f"link:    https://t.me/<bot username>?start={made.token}")
+        print("         (set BOT_USERNAME or TELEGRAM_BOT_TOKEN in .env to print the full link)")
+    print("The token is shown only now. Send the link to the invited person only; it works once.")
+    return 0
+
+
+async def _revoke(args: argparse.Namespace, engine: AsyncEngine) -> int:
+    async with session_factory(engine)() as session, session.begin():
+        invite = await find_invite(session, args.token_or_id)
+        if invite is None:
+            raise CliError(
+                f"no invitation {args.token_or_id!r}: give its number or token "
+                f"(see `{PROG} invite list`)"
+            )
+        outcome = await revoke_invite(session, invite.id, by_person_id=None, via="cli")
+    if outcome == REVOKED:
+        print(f"invitation {invite.id} revoked")
+        return 0
+    if outcome == USED:
+        raise CliError(
+            f"invitation {invite.id} was already used: remove the role with /revoke in the bot"
+        )
+    raise CliError(f"invitation {invite.id} was already revoked")
+
+
+async def _list(args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
+    async with session_factory(engine)() as session:
+        invites = await list_invites(session, open_only=args.open)
+    if not invites:
+        print("no invitations" + (" open" if args.open else ""))
+        return 0
+    print(
+        f"{'id':>4}  {'state':<8} {'role':<12} {'division':<10} "
+        f"{'expires (' + settings.timezone + ')':<28} {'created by':<16} used by"
+    )
+    for i in invites:
+        print(
+            f"{i.id:>4}  {i.state:<8} {i.role:<12} {i.division_code or '-':<10} "
+            f"{_when(i.expires_at, settings):<28} {i.created_by or 'command line':<16} "
+            f"{i.used_by or '-'}"
+        )
+    return 0
+
+
+def _person(line: MemberLine, settings: Settings, with_role: bool = True) -> str:
+    text = f"  - {line.name}" + (f" (@{line.username})" if line.username else "")
+    text += f" [person {line.person_id}, membership {line.membership_id}]"
+    if with_role:
+        text = f"{text} {line.role}"
+    if line.unreachable_since is not None:
+        text += f"  UNREACHABLE since {_when(line.unreachable_since, settings)}"
+    return text
+
+
+async def _members(settings: Settings, engine: AsyncEngine) -> int:
+    async with session_factory(engine)() as session:
+        overview = await members_overview(session)
+    if not overview.divisions:
+        raise CliError(f"no divisions yet: run `{PROG} plan import FILE` first")
+    print("Organization-wide")
+    print("\n".join(_person(m, settings) for m in overview.org_wide) or "  (nobody yet)")
+    for d in overview.divisions:
+        print(f"{d.code} {d.name_th}")
+        print("\n".join(_person(m, settings) for m in d.members) or "  (nobody yet)")
+    unjoined = overview.unjoined
+    if unjoined:
+        print(
+            f"Divisions nobody has joined ({len(unjoined)}): {', '.join(d.code for d in unjoined)}"
+        )
+    else:
+        print("Every division has someone registered.")
+    return 0
+
+
+async def _audit(args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
+    limit = _limit(args.limit)
+    async with session_factory(engine)() as session:
+        events = await audit.recent(session, limit)
+        ids = {e.actor_person_id for e in events if e.actor_person_id is not None}
+        names = await person_names(session, ids)
+    if not events:
+        print("the audit log is empty")
+        return 0
+    for e in events:
+        if e.actor_person_id is not None:
+            who = f"person {e.actor_person_id} {names.get(e.actor_person_id, '')}".rstrip()
+        elif e.actor_telegram_id is not None:
+            who = f"telegram user {e.actor_telegram_id}"
+        else:
+            who = "command line"
+        at = e.at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M:%S")
+        detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True)
+        print(f"{at}  {e.action:<18} {who:<28} {detail}{'  ' + e.note if e.note else ''}")
+    return 0
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one people subcommand against DATABASE_URL; returns the exit status."""
+
+    async def work(engine: AsyncEngine) -> int:
+        await require_migrated(engine)
+        if args.command == "members":
+            return await _members(settings, engine)
+        if args.command == "audit":
+            return await _audit(args, settings, engine)
+        if args.invite_command == "create":
+            return await _create(args, settings, engine)
+        if args.invite_command == "revoke":
+            return await _revoke(args, engine)
+        return await _list(args, settings, engine)
+
+    result: int = await with_engine(settings, work)
+    return result

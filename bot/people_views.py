@@ -1,0 +1,211 @@
+"""How people, roles and invitations read on screen: pure text and keyboards, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import tzinfo
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import encode
+from bot.keyboards import short
+from bot.texts import t
+from scheduler.thaidate import format_datetime
+from storage.invites import InviteInfo
+from storage.models import ROLES, Division
+from storage.people import MemberLine, MembersOverview, Role
+
+# Telegram allows 4096 characters per message; leave room for the entities it counts.
+PAGE_CHARS = 3800
+# Telegram refuses inline keyboards past 100 buttons; keep lists well inside that.
+MAX_BUTTONS = 60
+OPEN_INVITES_SHOWN = 10
+
+
+def role_label(role: str, lang: str) -> str:
+    """The role's name in the catalog language."""
+    return t(f"role.{role}", lang)
+
+
+def division_label(code: str | None, name_th: str | None, name_en: str | None, lang: str) -> str:
+    """A division as `name (CODE)`, or the organization-wide label when there is none."""
+    if code is None:
+        return t("role.org_wide", lang)
+    name = name_en if lang == "en" and name_en else name_th
+    return f"{name} ({code})"
+
+
+def role_text(
+    role: str, code: str | None, name_th: str | None, name_en: str | None, lang: str
+) -> str:
+    """`Division head – Finance Bureau (FIN)`; organization-wide roles stand alone."""
+    label = role_label(role, lang)
+    return label if code is None else f"{label} – {division_label(code, name_th, name_en, lang)}"
+
+
+def roles_block(roles: Iterable[Role], lang: str) -> str:
+    """One bulleted line per role."""
+    return "\n".join(
+        "• " + role_text(r.role, r.division_code, r.division_name_th, r.division_name_en, lang)
+        for r in roles
+    )
+
+
+def paginate(lines: Sequence[str], limit: int = PAGE_CHARS) -> list[str]:
+    """Join lines into messages that each fit Telegram's limit, breaking only between lines."""
+    pages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and size + len(line) + 1 > limit:
+            pages.append("\n".join(current))
+            current, size = [], 0
+        current.append(line[:limit])
+        size += len(line) + 1
+    if current:
+        pages.append("\n".join(current))
+    return pages
+
+
+def _person_line(line: MemberLine, lang: str, tz: tzinfo, *, with_role: bool = True) -> str:
+    text = "• " + escape(line.name)
+    if line.username:
+        text += f" (@{escape(line.username)})"
+    if with_role:
+        text += " – " + role_label(line.role, lang)
+    if line.unreachable_since is not None:
+        since = format_datetime(line.unreachable_since, tz, lang=lang)
+        text += " " + t("members.unreachable", lang, since=since)
+    return text
+
+
+def members_pages(overview: MembersOverview, lang: str, tz: tzinfo) -> list[str]:
+    """/members as HTML messages: organization-wide roles, each division, who has not joined."""
+    if not overview.divisions:
+        return [t("members.no_divisions", lang)]
+    lines = [t("members.title", lang), "", f"<b>{escape(t('role.org_wide', lang))}</b>"]
+    lines += [_person_line(m, lang, tz) for m in overview.org_wide] or [t("members.nobody", lang)]
+    for d in overview.divisions:
+        lines += ["", f"<b>{escape(division_label(d.code, d.name_th, d.name_en, lang))}</b>"]
+        lines += [_person_line(m, lang, tz) for m in d.members] or [t("members.nobody", lang)]
+    unjoined = overview.unjoined
+    lines.append("")
+    if unjoined:
+        lines.append(t("members.unjoined_title", lang, count=len(unjoined)))
+        lines += [
+            "• " + escape(division_label(d.code, d.name_th, d.name_en, lang)) for d in unjoined
+        ]
+    else:
+        lines.append(t("members.all_joined", lang))
+    return paginate(lines)
+
+
+def invite_role_text(info: InviteInfo, lang: str) -> str:
+    """The role an invitation grants, with its division."""
+    return role_text(
+        info.role, info.division_code, info.division_name_th, info.division_name_en, lang
+    )
+
+
+def invite_screen(
+    divisions: Sequence[Division],
+    open_invites: Sequence[InviteInfo],
+    lang: str,
+    tz: tzinfo,
+    notice: str | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """/invite: pick a division (or organization-wide); open invitations with revoke buttons."""
+    lines = [escape(notice), ""] if notice else []
+    lines += [t("invite.choose_division", lang), "", t("invite.open_title", lang)]
+    shown = open_invites[:OPEN_INVITES_SHOWN]
+    for info in shown:
+        expires = format_datetime(info.expires_at, tz, lang=lang)
+        role = escape(invite_role_text(info, lang))
+        lines.append(t("invite.open_line", lang, id=info.id, role=role, expires=expires))
+    if not open_invites:
+        lines.append(t("invite.none_open", lang))
+    elif len(open_invites) > len(shown):
+        lines.append(t("invite.more_open", lang, count=len(open_invites) - len(shown)))
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{d.code} · {short(d.name_en if lang == 'en' and d.name_en else d.name_th, 32)}",
+                callback_data=encode("ivd", d.id),
+            )
+        ]
+        for d in divisions[:MAX_BUTTONS]
+    ]
+    rows.append(
+        [InlineKeyboardButton(t("invite.org_wide_button", lang), callback_data=encode("ivd", 0))]
+    )
+    rows += [
+        [
+            InlineKeyboardButton(
+                t("invite.revoke_button", lang, id=info.id), callback_data=encode("ivx", info.id)
+            )
+        ]
+        for info in shown
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def role_choice(
+    division_id: int, division_text: str, roles: Sequence[str], lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """/invite, second step: which role the invited person gets."""
+    text = t("invite.choose_role", lang, division=escape(division_text))
+    rows = [
+        [
+            InlineKeyboardButton(
+                role_label(role, lang), callback_data=encode("ivr", division_id, ROLES.index(role))
+            )
+        ]
+        for role in roles
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def invite_created_keyboard(invite_id: int, lang: str) -> InlineKeyboardMarkup:
+    """Under a fresh link: withdraw it at once if it went to the wrong person."""
+    label = t("invite.revoke_button", lang, id=invite_id)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=encode("ivx", invite_id))]]
+    )
+
+
+def revoke_list(
+    lines: Sequence[MemberLine],
+    division_codes: dict[int, str],
+    lang: str,
+    notice: str | None = None,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/revoke: one button per role that may be removed."""
+    head = [escape(notice), ""] if notice else []
+    if not lines:
+        return "\n".join([*head, t("revoke.none", lang)]), None
+    rows = []
+    for line in lines[:MAX_BUTTONS]:
+        where = division_codes.get(line.division_id or 0, t("role.org_wide", lang))
+        label = f"{short(line.name, 24)} · {role_label(line.role, lang)} · {where}"
+        rows.append([InlineKeyboardButton(label, callback_data=encode("rv", line.membership_id))])
+    return "\n".join([*head, t("revoke.choose", lang)]), InlineKeyboardMarkup(rows)
+
+
+def revoke_confirm(
+    membership_id: int, name: str, role: str, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """/revoke, second step: confirm, or go back to the list."""
+    text = t("revoke.confirm", lang, name=escape(name), role=escape(role))
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t("revoke.yes_button", lang), callback_data=encode("rvy", membership_id)
+                )
+            ],
+            # rv:0 is "no membership": the handler shows the list again.
+            [InlineKeyboardButton(t("revoke.back_button", lang), callback_data=encode("rv", 0))],
+        ]
+    )
+    return text, markup

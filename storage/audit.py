@@ -1,0 +1,55 @@
+"""The audit log: who did what, when (enrolments, revocations, refusals)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditEvent
+from storage.types import utcnow
+
+# Action names, one place so the bot, the CLI and the tests agree on them.
+ENROL = "enrol"
+ENROL_REFUSED = "enrol.refused"
+INVITE_CREATED = "invite.created"
+INVITE_REVOKED = "invite.revoked"
+MEMBERSHIP_REVOKED = "membership.revoked"
+STRANGER_REFUSED = "stranger.refused"
+ACTION_REFUSED = "action.refused"
+
+
+async def record(
+    session: AsyncSession,
+    action: str,
+    *,
+    actor_person_id: int | None = None,
+    actor_telegram_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Add one audit event to the session (the caller commits with its own change)."""
+    event = AuditEvent(
+        at=at or utcnow(),
+        action=action,
+        actor_person_id=actor_person_id,
+        actor_telegram_id=actor_telegram_id,
+        detail=dict(detail or {}),
+        note=note,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def recent(
+    session: AsyncSession, limit: int = 50, action: str | None = None
+) -> list[AuditEvent]:
+    """The newest events first, at most `limit`, optionally of one action."""
+    q = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if action is not None:
+        q = q.where(AuditEvent.action == action)
+    return list(await session.scalars(q))
