@@ -23,6 +23,7 @@ from bot.keyboards import owed_keyboard
 from bot.labels import round_label, status_label
 from bot.texts import t
 from scheduler.thaidate import format_datetime
+from storage import audit
 from storage.answers import owed_items
 from storage.drafts import (
     EVIDENCE_LIMIT,
@@ -58,6 +59,19 @@ async def _refuse(update: Update, key: str, lang: str, **values: object) -> None
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
+
+
+async def _audit_refusal(d: Deps, actor: Actor, reason: str, data: str | None) -> None:
+    """Record a refused press in the audit log (own transaction: the refusal changes nothing)."""
+    async with d.sessions() as session, session.begin():
+        await audit.record(
+            session,
+            audit.ACTION_REFUSED,
+            actor_person_id=actor.person_id,
+            actor_telegram_id=actor.telegram_user_id,
+            # Callback data holds ids only, so it is safe to keep; it shows what was tried.
+            detail={"action": "answer", "reason": reason, "data": (data or "")[:64]},
+        )
 
 
 async def _actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor | None:
@@ -188,12 +202,15 @@ async def _checked_item(
 ) -> ItemContext | None:
     """The item if it exists, takes answers, and the actor may answer for its division."""
     lang = _lang(actor)
+    data = update.callback_query.data if update.callback_query else None
     if not actor.may_answer_for(dv):
         log.warning("person %s refused: division %s is not theirs", actor.person_id, dv)
+        await _audit_refusal(d, actor, "not_your_division", data)
         await _refuse(update, "refuse.not_your_division", lang)
         return None
     ctx = await item_context(session, r, m, dv)
     if ctx is None:
+        await _audit_refusal(d, actor, "no_such_item", data)
         await _refuse(update, "refuse.bad_button", lang)
         return None
     if not accepts_answers(ctx.round, d.clock(), d.settings.late_answer_days):
@@ -212,12 +229,10 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     cb = decode(query.data)
     lang = _lang(actor)
-    if cb is None:
-        await _refuse(update, "refuse.bad_button", lang)
-        return
     d = deps(context)
-    handler = _BUTTONS.get(cb.verb)
-    if handler is None:
+    handler = _BUTTONS.get(cb.verb) if cb is not None else None
+    if cb is None or handler is None:
+        await _audit_refusal(d, actor, "malformed", query.data)
         await _refuse(update, "refuse.bad_button", lang)
         return
     await handler(update, d, actor, cb)

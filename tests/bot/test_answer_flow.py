@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.callbacks import encode
 from storage.answers import owed_items
-from storage.models import Division, Draft, Measure, Report
+from storage.models import AuditEvent, Division, Draft, Measure, Report
 from tests.bot.harness import Clock, running_bot
 from tests.factories import enrol, seed_plan
 from tests.fakebot import FakeTelegram, SentMessage
@@ -232,7 +232,10 @@ async def test_refusals_change_nothing(
         await head.alert(listing, encode("m", round_id, m1, fin), "ปิดรับแล้ว")
     assert await _reports(sessions) == []
     async with sessions() as s:
+        refused = [e.detail for e in await s.scalars(select(AuditEvent))]
         draft = await s.scalar(select(Draft))
+    reasons = {d.get("reason") for d in refused if d.get("action") == "answer"}
+    assert {"not_your_division", "malformed", "no_such_item"} <= reasons
     assert draft is not None and draft.text == "" and draft.evidence == []
 
 
