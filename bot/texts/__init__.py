@@ -6,10 +6,10 @@ import string
 from collections.abc import Mapping
 from types import ModuleType
 
-from bot.texts import en, th
+from bot.texts import en, reports, th
 
 # Each feature keeps its texts in its own module (TH and EN dicts) beside the core catalog.
-FEATURE_MODULES: tuple[ModuleType, ...] = ()
+FEATURE_MODULES: tuple[ModuleType, ...] = (reports,)
 
 
 def _merge(lang: str, core: Mapping[str, str]) -> dict[str, str]:
