@@ -24,6 +24,7 @@ from storage.models import (
     Division,
     Evidence,
     Measure,
+    MeasureResponsibility,
     Meeting,
     Person,
     Report,
@@ -512,3 +513,39 @@ async def history(
         rounds=rounds,
         rows=rows,
     )
+
+
+# ---------------------------------------------------------------------------- choices
+
+
+async def plan_measures(
+    session: AsyncSession, plan_id: int, division_ids: Collection[int] | None = None
+) -> tuple[MeasureRef, ...]:
+    """Active measures of a plan (only those the divisions answer for, when given)."""
+    q = select(Measure).where(Measure.plan_id == plan_id, Measure.active.is_(True))
+    if division_ids is not None:
+        q = q.where(
+            Measure.id.in_(
+                select(MeasureResponsibility.measure_id).where(
+                    MeasureResponsibility.division_id.in_(list(division_ids))
+                )
+            )
+        )
+    return tuple(measure_ref(m) for m in await session.scalars(q.order_by(Measure.seq)))
+
+
+async def plan_divisions(
+    session: AsyncSession, plan_id: int, division_ids: Collection[int] | None = None
+) -> tuple[DivisionRef, ...]:
+    """Active divisions responsible for some measure of the plan (optionally some only)."""
+    q = select(Division).where(
+        Division.active.is_(True),
+        Division.id.in_(
+            select(MeasureResponsibility.division_id)
+            .join(Measure, Measure.id == MeasureResponsibility.measure_id)
+            .where(Measure.plan_id == plan_id)
+        ),
+    )
+    if division_ids is not None:
+        q = q.where(Division.id.in_(list(division_ids)))
+    return tuple(division_ref(d) for d in await session.scalars(q.order_by(Division.code)))

@@ -84,6 +84,7 @@ TH: dict[str, str] = {
     "export.caption_docx": "รายงานสำหรับการประชุม {round}",
     "export.caption_png": "แผนภูมิสถานะการดำเนินการ {round}",
     "export.own_division": "เฉพาะข้อมูลของ {names}",
+    "export.btn": "📄 ส่งออกรายงานรอบนี้",
     "export.failed": "ขออภัย ไม่สามารถจัดทำรายงานได้ในขณะนี้ กรุณาแจ้งผู้ดูแลระบบ",
     # spreadsheet
     "export.sheet_answers": "รายการรายงาน",
@@ -201,6 +202,7 @@ EN: dict[str, str] = {
     "export.caption_docx": "Meeting report {round}",
     "export.caption_png": "Status chart {round}",
     "export.own_division": "Only the data of {names}",
+    "export.btn": "📄 Export this round",
     "export.failed": "Sorry, the reports cannot be made right now. Please tell the administrator.",
     "export.sheet_answers": "Answers",
     "export.sheet_summary": "Summary by measure",
