@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
+from bot import cli_reports
 from bot.settings import ConfigError, Settings, load_settings
 from bot.texts import t
 from scheduler.meetings import parse_rule
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     show = plan.add_parser("show", help="print the measures, divisions and cadence")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.add_argument("--plan", help="plan code (default: the newest plan)")
+    cli_reports.register(sub)
     return parser
 
 
@@ -153,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(settings)
         if args.command == "db":
             return asyncio.run(_cmd_db(args, settings))
+        if args.command in cli_reports.COMMANDS:
+            return cli_reports.main(args, settings)
         return asyncio.run(_cmd_plan(args, settings))
     except (ConfigError, CliError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
