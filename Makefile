@@ -11,7 +11,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the project's dependency list changes.
-$(STAMP): pyproject.toml | $(BIN)/python
+# scripts/system-deps.sh adds the Thai font the reports need (Debian fonts-thai-tlwg).
+$(STAMP): pyproject.toml scripts/system-deps.sh | $(BIN)/python
+	sh scripts/system-deps.sh
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)

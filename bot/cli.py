@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from bot import cli_people, cli_schedule
+from bot import cli_people, cli_reports, cli_schedule
 from bot.cli_base import PROG, CliError, require_migrated, with_engine
 from bot.settings import ConfigError, Settings, load_settings
 from bot.texts import t
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--plan", help="plan code (default: the newest plan)")
     cli_people.register(sub)
     cli_schedule.register(sub)
+    cli_reports.register(sub)
     return parser
 
 
@@ -143,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cli_schedule.run(args, settings))
         if args.command in cli_people.COMMANDS:
             return int(asyncio.run(cli_people.run(args, settings)))
+        if args.command in cli_reports.COMMANDS:
+            return cli_reports.main(args, settings)
         return asyncio.run(_cmd_plan(args, settings))
     except (ConfigError, CliError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import encode
+from bot.reports.labels import status_icon
 from bot.texts import t
 from storage.answers import OwedItem
 
@@ -24,9 +25,12 @@ def owed_keyboard(items: Sequence[OwedItem], lang: str) -> InlineKeyboardMarkup:
     rows = []
     for item in items:
         title = item.measure_title_en if lang == "en" and item.measure_title_en else None
+        # An answered measure shows its status icon; an owed one a pencil.
+        icon = status_icon(item.status) if item.status else "✏️"
         label = t(
-            "kb.measure_answered" if item.answered else "kb.measure_owed",
+            "kb.measure",
             lang,
+            icon=icon,
             seq=item.measure_seq,
             title=short(title or item.measure_title_th),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.reports.labels import status_icon, status_name
 from bot.texts import t
 from scheduler.fiscal import quarter_from_key
 from scheduler.thaidate import format_date, format_datetime
@@ -28,8 +29,8 @@ def round_label(rnd: Round, lang: str, tz: ZoneInfo) -> str:
 
 
 def status_label(status: str | None, lang: str) -> str:
-    """The icon and name of a status, from the catalog."""
-    return t(f"status.{status}", lang) if status else "–"
+    """The icon and name of a status, as the summaries and reports show it."""
+    return f"{status_icon(status)} {status_name(status, lang)}" if status else "–"
 
 
 def day_label(d: date, lang: str) -> str:

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot import auth
-from bot.handlers import answer, basic, enrol, meetings
+from bot.handlers import answer, basic, enrol, meetings, summary
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -43,6 +43,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, answer.on_message)
     )
+    # Reports show other people's answers: private chats only, never a group.
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("summary", summary.summary_command, filters=private))
+    application.add_handler(CommandHandler("missing", summary.missing_command, filters=private))
+    application.add_handler(CommandHandler("history", summary.history_command, filters=private))
+    application.add_handler(CommandHandler("export", summary.export_command, filters=private))
+    application.add_handler(CallbackQueryHandler(summary.on_button, pattern=summary.BUTTONS))
     # Same group as the commands, registered last: only a command nobody handled reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
     # Forged, truncated or outdated callback data that no handler above claimed.

@@ -1,10 +1,6 @@
 """Texts of the answer flow: the measure screen, statuses, drafts, confirmation, refusals."""
 
 TH: dict[str, str] = {
-    "status.done": "🟢 ดำเนินการแล้ว",
-    "status.in_progress": "🟡 อยู่ระหว่างดำเนินการ",
-    "status.not_started": "⚪ ยังไม่ได้ดำเนินการ",
-    "status.problem": "🔴 มีปัญหาอุปสรรค",
     "round.monthly": "รอบรายงานประจำเดือน{month} (ประชุมวันที่ {meeting})",
     "round.quarterly": "รอบประเมินผล{quarter} ({range})",
     "answer.screen": (
@@ -72,10 +68,6 @@ TH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "status.done": "🟢 Done",
-    "status.in_progress": "🟡 In progress",
-    "status.not_started": "⚪ Not started",
-    "status.problem": "🔴 Problems",
     "round.monthly": "Monthly round {month} (meeting on {meeting})",
     "round.quarterly": "Evaluation {quarter} ({range})",
     "answer.screen": (

@@ -17,8 +17,7 @@ MESSAGES: dict[str, str] = {
     "error.generic": "Sorry, something went wrong. Please try again later.",
     "unknown.command": "Sorry, that command is not known. Type /help to see what you can use.",
     "plan.responsible_all": "Every division",
-    "kb.measure_answered": "✅ Measure {seq} {title}",
-    "kb.measure_owed": "✏️ Measure {seq} {title}",
+    "kb.measure": "{icon} Measure {seq} {title}",
     "org.default": "the municipality",
     "meeting.default": "monthly meeting of division heads",
 }

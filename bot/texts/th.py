@@ -19,8 +19,7 @@ MESSAGES: dict[str, str] = {
     "error.generic": "ขออภัย ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้งในภายหลัง",
     "unknown.command": "ขออภัย ไม่พบคำสั่งนี้ กรุณาพิมพ์ /help เพื่อดูคำสั่งที่ใช้ได้",
     "plan.responsible_all": "ทุกหน่วยงาน",
-    "kb.measure_answered": "✅ มาตรการที่ {seq} {title}",
-    "kb.measure_owed": "✏️ มาตรการที่ {seq} {title}",
+    "kb.measure": "{icon} มาตรการที่ {seq} {title}",
     "org.default": "เทศบาล",
     "meeting.default": "การประชุมหัวหน้าส่วนราชการประจำเดือน",
 }

@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed as ratios against a limit or a baseline; not run by make test."""

@@ -1,0 +1,182 @@
+"""`ita-followup report` and `ita-followup summary`: report files and the summary from a shell.
+
+Registered into bot.cli's parser by `register`; `main` runs them. Bad input (an unknown
+round key, an output path that cannot be written, no plan, no Thai font) is one line on
+stderr and exit status 2; database trouble is reported by bot.cli like every command's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.exports import FORMATS, period_files, round_files
+from bot.reports.fonts import FontMissingError
+from bot.reports.labels import round_label
+from bot.settings import Settings
+from storage.db import create_engine, session_factory
+from storage.migrate import current_revision, head_revision
+from storage.plan_queries import current_plan
+from storage.summary import RoundInfo, RoundSummary, current_round, round_by_key, round_summary
+from storage.types import utcnow
+
+PROG = "ita-followup"
+COMMANDS = ("report", "summary")
+
+
+class ReportCliError(Exception):
+    """A problem the operator can fix, printed as one line."""
+
+
+def register(sub: Any) -> None:
+    """Add the `report` and `summary` commands to bot.cli's subparsers."""
+    report = sub.add_parser("report", help="write a report file for a round or the plan period")
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--round", metavar="KEY", help="round key, e.g. 2565-01 or 2565-Q1")
+    which.add_argument(
+        "--period",
+        action="store_true",
+        help="the whole plan period (docx: the end-of-period report)",
+    )
+    report.add_argument("--format", choices=FORMATS, required=True)
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    summary = sub.add_parser("summary", help="print the summary of a round")
+    summary.add_argument("--round", metavar="KEY", help="round key (default: the current round)")
+    summary.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    """Run `report` or `summary`; returns the exit status."""
+    try:
+        if args.command == "report":
+            _check_writable(args.output)
+        return asyncio.run(_run(args, settings))
+    except (ReportCliError, FontMissingError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _check_writable(path: Path) -> None:
+    # Refuse before any work, so a typo in -o costs nothing and writes nothing.
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ReportCliError(f"cannot write {path}: it is a directory")
+    if not parent.is_dir():
+        raise ReportCliError(f"cannot write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ReportCliError(f"cannot write {path}: permission denied")
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        current = await current_revision(engine)
+        if current != head_revision():
+            raise ReportCliError(
+                f"the database is at schema {current or 'none'}, this version needs "
+                f"{head_revision()}: run `{PROG} db upgrade` first"
+            )
+        if args.command == "report":
+            return await _report(engine, args, settings)
+        return await _summary(engine, args, settings)
+    finally:
+        await engine.dispose()
+
+
+async def _find_round(engine: AsyncEngine, key: str | None) -> RoundInfo:
+    async with session_factory(engine)() as session:
+        if key is None:
+            found = await current_round(session, utcnow())
+            if found is None:
+                raise ReportCliError("there is no round yet")
+            return found
+        found = await round_by_key(session, key)
+    if found is None:
+        raise ReportCliError(f"no round with key {key!r} (expected e.g. 2565-01 or 2565-Q1)")
+    return found
+
+
+async def _report(engine: AsyncEngine, args: argparse.Namespace, settings: Settings) -> int:
+    sessions = session_factory(engine)
+    formats = [args.format]
+    if args.period:
+        async with sessions() as session:
+            plan = await current_plan(session)
+        if plan is None:
+            raise ReportCliError(f"no plan found: import one with `{PROG} plan import FILE`")
+        files = await period_files(sessions, plan.id, formats, tz=settings.tz, now=utcnow())
+    else:
+        round_ = await _find_round(engine, args.round)
+        files = await round_files(sessions, round_, formats, tz=settings.tz, now=utcnow())
+    try:
+        args.output.write_bytes(files[0].data)
+    except OSError as exc:
+        raise ReportCliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    print(f"wrote {args.output} ({len(files[0].data)} bytes)")
+    return 0
+
+
+async def _summary(engine: AsyncEngine, args: argparse.Namespace, settings: Settings) -> int:
+    round_ = await _find_round(engine, args.round)
+    async with session_factory(engine)() as session:
+        summary = await round_summary(session, round_)
+    if args.json:
+        print(json.dumps(summary_json(summary), ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(summary, settings))
+    return 0
+
+
+def summary_json(summary: RoundSummary) -> dict[str, Any]:
+    """The summary as plain JSON-ready data."""
+    r = summary.round
+    return {
+        "round": {
+            "key": r.key,
+            "kind": r.kind,
+            "label_th": round_label(r, "th"),
+            "opens_at": r.opens_at.isoformat(),
+            "closes_at": r.closes_at.isoformat(),
+            "meeting_at": r.meeting_at.isoformat() if r.meeting_at else None,
+        },
+        "owed": summary.owed,
+        "answered": summary.answered,
+        "late": summary.late,
+        "measures": [
+            {
+                "seq": m.measure.seq,
+                "title_th": m.measure.title_th,
+                "owed": m.owed,
+                "answered": m.answered,
+                "counts": dict(m.counts),
+                "late": m.late,
+                "missing": [d.code for d in m.missing],
+            }
+            for m in summary.measures
+        ],
+    }
+
+
+def summary_text(summary: RoundSummary, settings: Settings) -> str:
+    """The summary for a terminal: English frame, the plan's Thai titles as written."""
+    r = summary.round
+    closes = r.closes_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+    lines = [
+        f"round {r.key} ({r.kind}) {round_label(r, 'th')}, closes {closes} {settings.timezone}",
+        f"answered {summary.answered}/{summary.owed}, late {summary.late}",
+        "",
+    ]
+    for m in summary.measures:
+        counts = " ".join(f"{status}={n}" for status, n in m.counts)
+        lines.append(f"{m.measure.seq}. {m.measure.title_th}")
+        lines.append(f"   answered {m.answered}/{m.owed}  {counts}  late={m.late}")
+        if m.missing:
+            lines.append("   missing: " + ", ".join(d.code for d in m.missing))
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Inline keyboards of /summary, /missing and /history (ids only in callback data)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import encode
+from bot.reports.labels import division_name
+from bot.reports.messages import short
+from bot.texts import t
+from storage.nudges import SilentDivision
+from storage.summary import DivisionRef, MeasureRef, RoundInfo
+
+BUTTON_CHARS = 30
+
+
+def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def summary_keyboard(
+    round_: RoundInfo,
+    measures: Sequence[MeasureRef],
+    divisions: Sequence[DivisionRef],
+    lang: str,
+) -> InlineKeyboardMarkup:
+    """Open one measure (sm) or one division (sd) of the round; export the round (ex)."""
+    by_measure = [
+        InlineKeyboardButton(
+            t("summary.btn_measure", lang, seq=m.seq), callback_data=encode("sm", round_.id, m.id)
+        )
+        for m in measures
+    ]
+    by_division = [
+        InlineKeyboardButton(
+            short(division_name(d, lang), BUTTON_CHARS),
+            callback_data=encode("sd", round_.id, d.id),
+        )
+        for d in divisions
+    ]
+    export = [InlineKeyboardButton(t("export.btn", lang), callback_data=encode("ex", round_.id, 0))]
+    return InlineKeyboardMarkup([*_rows(by_measure, 4), *_rows(by_division, 2), export])
+
+
+def nudge_keyboard(
+    round_: RoundInfo, silent: Sequence[SilentDivision], lang: str
+) -> InlineKeyboardMarkup | None:
+    """One nudge button (nd) per silent division not yet nudged today with someone reachable."""
+    buttons = [
+        InlineKeyboardButton(
+            t("missing.btn_nudge", lang, name=short(division_name(s.division, lang), BUTTON_CHARS)),
+            callback_data=encode("nd", round_.id, s.division.id),
+        )
+        for s in silent
+        if not s.nudged_today and any(p.reachable for p in s.people)
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 1)) if buttons else None
+
+
+def history_keyboard(
+    measures: Sequence[MeasureRef], divisions: Sequence[DivisionRef], lang: str
+) -> InlineKeyboardMarkup:
+    """Choose a measure (hm) or a division (hd) to see its history."""
+    by_measure = [
+        InlineKeyboardButton(
+            t("history.btn_measure", lang, seq=m.seq), callback_data=encode("hm", m.id)
+        )
+        for m in measures
+    ]
+    by_division = [
+        InlineKeyboardButton(
+            short(division_name(d, lang), BUTTON_CHARS), callback_data=encode("hd", d.id)
+        )
+        for d in divisions
+    ]
+    return InlineKeyboardMarkup([*_rows(by_measure, 4), *_rows(by_division, 2)])

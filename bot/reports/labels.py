@@ -1,0 +1,106 @@
+"""Words for rounds, statuses, dates and evidence, shared by every renderer and handler."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, tzinfo
+
+from bot.texts import t
+from bot.texts.reports import ICONS
+from scheduler.fiscal import quarter_from_key
+from scheduler.thaidate import (
+    BE_OFFSET,
+    format_date,
+    format_datetime,
+    format_month_year_short,
+    to_thai_digits,
+)
+from storage.summary import MISSING, DivisionRef, EvidenceRef, MeasureRef, RoundInfo
+
+# The order statuses are listed and stacked in, best first, silence last.
+STATUS_ORDER: tuple[str, ...] = ("done", "in_progress", "not_started", "problem", MISSING)
+_MONTH_KEY = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def status_name(status: str, lang: str) -> str:
+    """The status in words."""
+    return t(f"status.{status}", lang)
+
+
+def status_icon(status: str) -> str:
+    """One icon per status."""
+    return ICONS.get(status, ICONS[MISSING])
+
+
+def digits(text: str, lang: str) -> str:
+    """Thai digits in Thai output (the style of Thai official documents)."""
+    return to_thai_digits(text) if lang == "th" else text
+
+
+def _month_of(r: RoundInfo) -> date:
+    # A monthly key is the B.E. year and month of its meeting; fall back to what it covers.
+    m = _MONTH_KEY.fullmatch(r.key)
+    if m and 1 <= int(m[2]) <= 12:
+        return date(int(m[1]) - BE_OFFSET, int(m[2]), 1)
+    return r.covers_start
+
+
+def round_label(r: RoundInfo, lang: str) -> str:
+    """The round in words: its month (monthly) or its fiscal quarter (quarterly)."""
+    if r.kind == "quarterly":
+        try:
+            return quarter_from_key(r.key).label(lang)
+        except ValueError:
+            pass
+    month = format_date(_month_of(r), lang=lang, style="month", thai_digits=True)
+    return t("report.round_monthly", lang, month=month)
+
+
+def round_short(r: RoundInfo, lang: str) -> str:
+    """The round in a few characters (short month and year, or quarter/year) for axes and cells."""
+    if r.kind == "quarterly":
+        try:
+            q = quarter_from_key(r.key)
+            text = t("report.quarter_short", lang, n=q.number, year=q.fiscal_year_be % 100)
+            return digits(text, lang)
+        except ValueError:
+            pass
+    month = _month_of(r)
+    return format_month_year_short(month.year, month.month, lang)
+
+
+def when(dt: datetime, tz: tzinfo, lang: str, thai_digits: bool = True) -> str:
+    """A timestamp in local time with the B.E. year (Thai digits in Thai unless told not to)."""
+    return format_datetime(dt, tz, lang=lang, thai_digits=thai_digits)
+
+
+def long_date(dt: datetime, tz: tzinfo, lang: str) -> str:
+    """A date as in a Thai heading: day, full month name, B.E. year, Thai digits."""
+    return format_date(dt.astimezone(tz).date(), lang=lang, style="long", thai_digits=True)
+
+
+def division_name(d: DivisionRef, lang: str) -> str:
+    """The division's name in the language, Thai when no translation exists."""
+    return d.name_en if lang == "en" and d.name_en else d.name_th
+
+
+def measure_title(m: MeasureRef, lang: str) -> str:
+    """The measure's title in the language, Thai when no translation exists."""
+    return m.title_en if lang == "en" and m.title_en else m.title_th
+
+
+def evidence_label(e: EvidenceRef, lang: str) -> str:
+    """A piece of evidence in words: its file name, its link, or its kind."""
+    if e.file_name:
+        return e.file_name
+    if e.url:
+        return e.url
+    return (
+        t(f"report.evidence.{e.kind}", lang) if e.kind in ("photo", "document", "link") else e.kind
+    )
+
+
+def evidence_list(items: Iterable[EvidenceRef], lang: str) -> str:
+    """Evidence joined for one cell or line."""
+    return ", ".join(evidence_label(e, lang) for e in items)

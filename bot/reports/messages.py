@@ -1,0 +1,233 @@
+"""Telegram HTML messages for /summary, /missing and /history: pure, escaped, under 4096 chars."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from bot.reports.labels import (
+    STATUS_ORDER,
+    division_name,
+    evidence_list,
+    measure_title,
+    round_label,
+    round_short,
+    status_icon,
+    status_name,
+    when,
+)
+from bot.texts import t
+from storage.nudges import SilentDivision
+from storage.summary import (
+    MISSING,
+    DivisionDetail,
+    History,
+    ItemAnswer,
+    MeasureDetail,
+    RoundInfo,
+    RoundSummary,
+)
+
+# Telegram's limit is 4096 characters; keep room for the truncation note.
+LIMIT = 3900
+TITLE_CHARS = 60
+# One long answer must not push every other division off the screen; /export has it whole.
+TEXT_CHARS = 1200
+
+
+def esc(text: str) -> str:
+    """Escape database text for HTML parse mode."""
+    return html.escape(text, quote=False)
+
+
+def short(text: str, limit: int = TITLE_CHARS) -> str:
+    """Cut a long title with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fit(blocks: Sequence[str], lang: str, limit: int = LIMIT) -> str:
+    """Join blocks with blank lines, dropping whole blocks past the limit (tags stay balanced)."""
+    out: list[str] = []
+    size = 0
+    for i, block in enumerate(blocks):
+        if size + len(block) + 2 > limit:
+            note = t("summary.truncated", lang)
+            if i == 0:  # a single huge block: cut its plain tail (blocks open no tag across lines)
+                out.append(block[: limit - len(note)].rsplit("\n", 1)[0])
+            out.append(note)
+            break
+        out.append(block)
+        size += len(block) + 2
+    return "\n\n".join(out)
+
+
+def legend(lang: str) -> str:
+    """Icon legend line."""
+    items = " ".join(f"{status_icon(s)} {status_name(s, lang)}" for s in STATUS_ORDER)
+    return t("summary.legend", lang, legend=items)
+
+
+def _window(r: RoundInfo, tz: tzinfo, now: datetime, lang: str) -> list[str]:
+    key = "summary.open_until" if now < r.closes_at else "summary.closed_at"
+    lines = [t(key, lang, when=when(r.closes_at, tz, lang))]
+    if r.meeting_at is not None:
+        lines.append(t("summary.meeting", lang, when=when(r.meeting_at, tz, lang)))
+    return lines
+
+
+def summary_message(
+    summary: RoundSummary,
+    *,
+    lang: str,
+    tz: tzinfo,
+    now: datetime,
+    own_only: bool,
+    other_open: Sequence[RoundInfo] = (),
+) -> str:
+    """One phone screen: the round, one line per measure with icons, who is missing."""
+    r = summary.round
+    head = [t("summary.title", lang, round=esc(round_label(r, lang))), *_window(r, tz, now, lang)]
+    if own_only:
+        head.append(t("summary.own_only", lang))
+    head.append(
+        t(
+            "summary.totals",
+            lang,
+            answered=summary.answered,
+            owed=summary.owed,
+            late=summary.late,
+        )
+    )
+    lines = []
+    for m in summary.measures:
+        icons = " ".join(f"{status_icon(s)}{m.count(s)}" for s in STATUS_ORDER if m.count(s) > 0)
+        line = f"<b>{m.measure.seq}.</b> {esc(short(measure_title(m.measure, lang)))}\n"
+        line += f"    {m.answered}/{m.owed} {icons}"
+        if m.late:
+            line += " · " + t("summary.late", lang, n=m.late)
+        lines.append(line)
+    blocks = ["\n".join(head), "\n".join(lines)]
+    missing = summary.missing_divisions
+    if missing:
+        names = ", ".join(esc(division_name(d, lang)) for d in missing)
+        blocks.append(t("summary.missing", lang, names=names))
+    if other_open:
+        rounds = ", ".join(f"{esc(round_label(o, lang))} ({o.key})" for o in other_open)
+        blocks.append(t("summary.other_open", lang, rounds=rounds))
+    blocks.append(legend(lang))
+    return fit(blocks, lang)
+
+
+def _answer_block(item: ItemAnswer, subject: str, tz: tzinfo, lang: str) -> str:
+    answer = item.answer
+    late = t("summary.late_mark", lang) if answer and answer.late else ""
+    first = (
+        f"{status_icon(item.status)} <b>{esc(subject)}</b> – {status_name(item.status, lang)}{late}"
+    )
+    lines = [first]
+    if answer is None:
+        return first
+    if answer.carried:
+        lines.append(t("summary.carried", lang))
+    if answer.text:
+        lines.append(esc(short(answer.text, TEXT_CHARS)))
+    if answer.evidence:
+        lines.append(t("summary.evidence", lang, items=esc(evidence_list(answer.evidence, lang))))
+    lines.append(
+        t(
+            "summary.answer_by",
+            lang,
+            name=esc(answer.person_name),
+            when=when(answer.created_at, tz, lang),
+        )
+    )
+    return "\n".join(lines)
+
+
+def measure_message(detail: MeasureDetail, *, lang: str, tz: tzinfo) -> str:
+    """Each division's counting answer to one measure, with text, evidence, who and when."""
+    title = t(
+        "summary.measure_title",
+        lang,
+        seq=detail.measure.seq,
+        title=esc(measure_title(detail.measure, lang)),
+        round=esc(round_label(detail.round, lang)),
+    )
+    blocks = [title]
+    blocks += [_answer_block(i, division_name(i.division, lang), tz, lang) for i in detail.items]
+    return fit(blocks, lang)
+
+
+def division_message(detail: DivisionDetail, *, lang: str, tz: tzinfo) -> str:
+    """One division's counting answers to every measure it owes in the round."""
+    title = (
+        f"<b>{esc(division_name(detail.division, lang))}</b>\n"
+        f"{esc(round_label(detail.round, lang))}"
+    )
+    blocks = [title]
+    blocks += [
+        _answer_block(i, f"{i.measure.seq}. {short(measure_title(i.measure, lang))}", tz, lang)
+        for i in detail.items
+    ]
+    return fit(blocks, lang)
+
+
+def missing_message(round_: RoundInfo, silent: Sequence[SilentDivision], *, lang: str) -> str:
+    """Silent divisions with what they owe, their people and whether each is reachable."""
+    blocks = [t("missing.title", lang, round=esc(round_label(round_, lang)))]
+    if not silent:
+        blocks.append(t("missing.none", lang))
+        return fit(blocks, lang)
+    for s in silent:
+        lines = [
+            t(
+                "missing.division",
+                lang,
+                name=esc(division_name(s.division, lang)),
+                answered=s.answered,
+                owed=s.owed,
+                measures=", ".join(str(m.seq) for m in s.missing),
+            )
+        ]
+        if s.nudged_today:
+            lines[0] += " " + t("missing.nudged_today", lang)
+        for p in s.people:
+            role = t(f"missing.role.{p.role}", lang)
+            name = esc(p.name) + (f" @{esc(p.username)}" if p.username else "")
+            if p.reachable:
+                lines.append(f"• {name} ({role})")
+            else:
+                lines.append(t("missing.person_unreachable", lang, name=name, role=role))
+        if not s.people:
+            lines.append(t("missing.no_people", lang))
+        blocks.append("\n".join(lines))
+    return fit(blocks, lang)
+
+
+def history_message(h: History, *, lang: str) -> str:
+    """Status round by round: one block per division (measure history) or per measure."""
+    if h.measure is not None:
+        title = t(
+            "history.title_measure",
+            lang,
+            seq=h.measure.seq,
+            title=esc(short(measure_title(h.measure, lang))),
+        )
+    else:
+        assert h.division is not None
+        title = t("history.title_division", lang, name=esc(division_name(h.division, lang)))
+    blocks = [title]
+    for row in h.rows:
+        if h.measure is not None:
+            label = esc(division_name(row.division, lang))
+        else:
+            label = esc(f"{row.measure.seq}. {short(measure_title(row.measure, lang), 40)}")
+        cells = [
+            f"{round_short(r, lang)} {status_icon(c if c is not None else MISSING)}"
+            for r, c in zip(h.rounds, row.cells, strict=True)
+            if c is not None
+        ]
+        blocks.append(f"<b>{label}</b>\n" + " · ".join(cells))
+    blocks.append(legend(lang))
+    return fit(blocks, lang)

@@ -1,0 +1,143 @@
+"""Spreadsheet exports: XLSX (answers sheet and per-measure summary sheet) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.reports.labels import (
+    division_name,
+    evidence_list,
+    measure_title,
+    round_label,
+    status_name,
+    when,
+)
+from bot.texts import t
+from storage.report_data import ExportRow
+from storage.summary import MISSING, RoundSummary
+
+ANSWER_COLUMNS = (
+    "round",
+    "measure",
+    "division",
+    "status",
+    "text",
+    "evidence",
+    "who",
+    "when",
+    "late",
+    "version",
+)
+_STATUSES = ("done", "in_progress", "not_started", "problem")
+# Excel refuses sheet names over 31 characters.
+_SHEET_NAME_MAX = 31
+_WIDTHS = {"measure": 40, "text": 60, "evidence": 30, "division": 28, "when": 24, "round": 24}
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_LATE_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+
+def answer_headings(lang: str) -> list[str]:
+    """The answer table's column headings."""
+    return [t(f"export.col.{c}", lang) for c in ANSWER_COLUMNS]
+
+
+def answer_cells(row: ExportRow, tz: tzinfo, lang: str) -> list[str]:
+    """One answer as table cells (dates with B.E. years and Arabic digits, for sorting)."""
+    answered = row.status != MISSING
+    return [
+        round_label(row.round, lang),
+        f"{row.measure.seq}. {measure_title(row.measure, lang)}",
+        division_name(row.division, lang),
+        status_name(row.status, lang),
+        row.text,
+        evidence_list(row.evidence, lang),
+        row.person_name,
+        when(row.created_at, tz, lang, thai_digits=False) if row.created_at else "",
+        (t("export.yes", lang) if row.late else t("export.no", lang)) if answered else "",
+        t("export.latest" if row.latest else "export.superseded", lang) if answered else "",
+    ]
+
+
+def render_csv(rows: Sequence[ExportRow], tz: tzinfo, lang: str = "th") -> bytes:
+    """The answer table as CSV, UTF-8 with a BOM so that Excel shows Thai."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(answer_headings(lang))
+    writer.writerows(answer_cells(r, tz, lang) for r in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _sheet_title(key: str, lang: str) -> str:
+    return t(key, lang)[:_SHEET_NAME_MAX]
+
+
+def render_xlsx(
+    rows: Sequence[ExportRow],
+    summaries: Sequence[RoundSummary],
+    tz: tzinfo,
+    lang: str = "th",
+) -> bytes:
+    """An XLSX workbook: one row per answer, then a summary sheet (one row per round×measure)."""
+    wb = Workbook()
+    ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook always has one worksheet
+    ws.title = _sheet_title("export.sheet_answers", lang)
+    ws.append(answer_headings(lang))
+    late_col = ANSWER_COLUMNS.index("late")
+    for row in rows:
+        ws.append(answer_cells(row, tz, lang))
+        if row.late:
+            ws.cell(ws.max_row, late_col + 1).fill = _LATE_FILL
+    _style(ws, [_WIDTHS.get(c, 16) for c in ANSWER_COLUMNS])
+
+    ss = wb.create_sheet(_sheet_title("export.sheet_summary", lang))
+    ss.append(
+        [
+            t("export.col.round", lang),
+            t("export.col.measure", lang),
+            t("export.col.owed", lang),
+            t("export.col.answered", lang),
+            *(status_name(s, lang) for s in _STATUSES),
+            t("export.col.late", lang),
+            t("export.col.missing", lang),
+        ]
+    )
+    for summary in summaries:
+        for m in summary.measures:
+            ss.append(
+                [
+                    round_label(summary.round, lang),
+                    f"{m.measure.seq}. {measure_title(m.measure, lang)}",
+                    m.owed,
+                    m.answered,
+                    *(m.count(s) for s in _STATUSES),
+                    m.late,
+                    ", ".join(division_name(d, lang) for d in m.missing),
+                ]
+            )
+    _style(ss, [24, 40, 12, 12, 12, 12, 12, 12, 10, 50])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _style(ws: Worksheet, widths: Sequence[int]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = wrap
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions

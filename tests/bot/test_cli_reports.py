@@ -1,0 +1,101 @@
+"""`ita-followup report` and `ita-followup summary` on a database with rounds and answers."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.cli import main
+from storage.db import create_engine, session_factory
+from tests.factories import seed_plan
+from tests.report_factories import scenario
+
+
+async def _fill(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        sessions = session_factory(engine)
+        await seed_plan(sessions)
+        await scenario(sessions)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def cli_db(
+    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Path:
+    """A database with the report scenario; the CLI pointed at it; returns a work folder."""
+    asyncio.run(_fill(db_url))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return tmp_path
+
+
+def test_report_round_formats(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt in ("xlsx", "docx", "csv", "png"):
+        out = cli_db / f"jan.{fmt}"
+        assert main(["report", "--round", "2565-01", "--format", fmt, "-o", str(out)]) == 0
+        assert out.stat().st_size > 0
+    assert "wrote" in capsys.readouterr().out
+    wb = load_workbook(cli_db / "jan.xlsx")
+    assert wb.sheetnames[0] == "รายการรายงาน"
+    assert (cli_db / "jan.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    doc = Document(str(cli_db / "jan.docx"))
+    assert any("๒๖ มกราคม ๒๕๖๕" in p.text for p in doc.paragraphs)
+
+
+def test_report_period(cli_db: Path) -> None:
+    out = cli_db / "period.docx"
+    assert main(["report", "--period", "--format", "docx", "-o", str(out)]) == 0
+    doc = Document(io.BytesIO(out.read_bytes()))
+    assert doc.tables[0].rows[0].cells[0].text == "มาตรการ/แนวทาง"
+    assert len(doc.tables[0].rows) == 8
+    xlsx = cli_db / "period.xlsx"
+    assert main(["report", "--period", "--format", "xlsx", "-o", str(xlsx)]) == 0
+    rounds = {
+        r[0] for r in load_workbook(xlsx)["รายการรายงาน"].iter_rows(min_row=2, values_only=True)
+    }
+    assert len(rounds) == 3
+
+
+def test_summary_text_and_json(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "--round", "2565-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["round"]["label_th"] == "ประจำเดือนมกราคม ๒๕๖๕"
+    assert data["answered"] == 4 and data["late"] == 1
+    assert data["measures"][0]["counts"]["done"] == 1
+    assert main(["summary", "--round", "2565-Q1"]) == 0
+    text = capsys.readouterr().out
+    assert "ไตรมาสที่ ๑ ปีงบประมาณ ๒๕๖๕" in text and "answered 1/1" in text
+    assert main(["summary"]) == 0  # the current round: the most recently closed one
+    assert "round 2565-01" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["report", "--round", "2599-01", "--format", "xlsx", "-o", "x.xlsx"], "no round"),
+        (["summary", "--round", "nope"], "no round"),
+        (
+            ["report", "--round", "2565-01", "--format", "xlsx", "-o", "missing/x.xlsx"],
+            "does not exist",
+        ),
+        (["report", "--round", "2565-01", "--format", "xlsx", "-o", "."], "directory"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    cli_db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("ita-followup: error:") and fragment in err[0]
+    assert not (cli_db / "x.xlsx").exists()

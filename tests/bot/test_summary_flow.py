@@ -1,0 +1,233 @@
+"""/summary, /missing, /history and /export through the fake Bot API, with their authorization."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.callbacks import encode
+from bot.handlers import summary as summary_handlers
+from storage.models import Delivery
+from tests.bot.harness import running_bot
+from tests.factories import enrol, seed_plan
+from tests.fakebot import FakeTelegram, SentMessage
+from tests.report_factories import Scenario, scenario
+
+COORD, HEAD, STRANGER, HEALTH_HEAD = 7001, 7002, 7003, 7004
+
+
+@pytest.fixture
+async def sc(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> Scenario:
+    await seed_plan(sessions)
+    data = await scenario(sessions)
+    await enrol(sessions, COORD, "coordinator", name="ผู้ประสานงาน")
+    await enrol(sessions, HEAD, "head", "FIN", name="หัวหน้าคลัง")
+    await enrol(sessions, HEALTH_HEAD, "head", "HEALTH", name="หัวหน้า <สาธารณสุข>")
+    monkeypatch.setattr(summary_handlers, "now", lambda: data.now)
+    return data
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    tg = FakeTelegram()
+    for uid in (COORD, HEAD, STRANGER, HEALTH_HEAD):
+        tg.add_user(uid, language_code="th")
+    yield tg
+
+
+async def _answer(fake: FakeTelegram, user_id: int, qid: str) -> str:
+    """The text the bot answered a callback query with."""
+    return str((await fake.wait_for_answer(qid)).get("text") or "")
+
+
+def _text(m: SentMessage) -> str:
+    return m.text or ""
+
+
+async def test_coordinator_summary_and_drill_down(
+    engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
+) -> None:
+    async with running_bot(fake, engine, db_url):
+        fake.send_text(COORD, "/summary")
+        msg = await fake.wait_for_message(COORD, lambda m: "สรุปผลการรายงาน" in _text(m))
+        assert msg.parse_mode == "HTML" and len(_text(msg)) < 4096
+        text = _text(msg)
+        assert "ประจำเดือนมกราคม ๒๕๖๕" in text
+        assert "รายงานแล้ว 4/" in text and "ส่งช้า 1" in text
+        assert "ยังไม่รายงาน:" in text and "สำนักการช่าง" not in text.split("ยังไม่รายงาน:")[0]
+        assert "✅1" in text and "⚠️1" in text
+        data = [d for _, d in msg.buttons()]
+        m1 = encode("sm", sc.jan, sc.ids.measures[1])
+        m3 = encode("sm", sc.jan, sc.ids.measures[3])
+        assert m1 in data and encode("sd", sc.jan, sc.ids.divisions["PALAD"]) in data
+        assert sum(d.startswith("sd:") for d in data) == len(sc.ids.divisions)
+
+        fake.press(COORD, msg.message_id, m1)
+        detail = await fake.wait_for_message(COORD, lambda m: "มาตรการที่ 1" in _text(m))
+        assert "เผยแพร่รายงานการใช้จ่ายงบประมาณบนเว็บไซต์แล้ว" in _text(detail)
+        assert "รายงานงบ.pdf" in _text(detail) and "สมหญิง ใจดี" in _text(detail)
+        assert "ร่างรายงาน" not in _text(detail)  # superseded
+
+        fake.press(COORD, msg.message_id, m3)
+        detail3 = await fake.wait_for_message(COORD, lambda m: "มาตรการที่ 3" in _text(m))
+        # The answer's "<" and "&" arrive as written: escaped in HTML, parsed back by Telegram.
+        assert "ติดป้าย <ขั้นตอน> & แผนผัง" in _text(detail3)
+
+        fake.press(COORD, msg.message_id, encode("sd", sc.jan, sc.ids.divisions["PALAD"]))
+        palad = await fake.wait_for_message(COORD, lambda m: "จัดอบรม" in _text(m))
+        assert "(ส่งช้า)" in _text(palad)
+
+
+async def test_head_sees_only_own_division(
+    engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
+) -> None:
+    async with running_bot(fake, engine, db_url):
+        fake.send_text(HEAD, "/summary")
+        msg = await fake.wait_for_message(HEAD, lambda m: "สรุปผลการรายงาน" in _text(m))
+        text = _text(msg)
+        assert "แสดงเฉพาะหน่วยงานของท่าน" in text
+        assert text.split("ยังไม่รายงาน:")[1].split("\n")[0].strip() == "สำนักคลัง"
+        assert "มาตรการ 2" not in str(msg.buttons())  # PALAD's measure is not offered
+        divisions = [d for _, d in msg.buttons() if d.startswith("sd:")]
+        assert divisions == [encode("sd", sc.jan, sc.ids.divisions["FIN"])]
+
+        # Forged buttons for another division's data are refused on the server.
+        qid = fake.press(
+            HEAD, msg.message_id, encode("sd", sc.jan, sc.ids.divisions["PALAD"]), strict=False
+        )
+        assert "ไม่มีสิทธิ์" in await _answer(fake, HEAD, qid)
+        qid = fake.press(
+            HEAD, msg.message_id, encode("sm", sc.jan, sc.ids.measures[2]), strict=False
+        )
+        assert "ไม่มีสิทธิ์" in await _answer(fake, HEAD, qid)
+        qid = fake.press(
+            HEAD, msg.message_id, encode("nd", sc.jan, sc.ids.divisions["FIN"]), strict=False
+        )
+        assert "ผู้ประสานงาน" in await _answer(fake, HEAD, qid)
+        qid = fake.press(
+            HEAD, msg.message_id, encode("hd", sc.ids.divisions["STRAT"]), strict=False
+        )
+        assert "ไม่มีสิทธิ์" in await _answer(fake, HEAD, qid)
+
+        fake.send_text(HEAD, "/export")
+        xlsx = await fake.wait_for_message(
+            HEAD, lambda m: m.kind == "document" and (m.file_name or "").endswith(".xlsx")
+        )
+        docx = await fake.wait_for_message(
+            HEAD, lambda m: m.kind == "document" and (m.file_name or "").endswith(".docx")
+        )
+        await fake.wait_for_message(
+            HEAD, lambda m: m.kind == "document" and (m.file_name or "").endswith(".png")
+        )
+    assert xlsx.file_name == "ita-2565-01-FIN.xlsx"
+    assert "เฉพาะข้อมูลของ สำนักคลัง" in (xlsx.caption or "")
+    wb = load_workbook(io.BytesIO(xlsx.file_bytes or b""))
+    rows = list(wb["รายการรายงาน"].iter_rows(values_only=True))[1:]
+    assert rows and {r[2] for r in rows} == {"สำนักคลัง"}
+    doc = Document(io.BytesIO(docx.file_bytes or b""))
+    cells = {c.text for t in doc.tables for row in t.rows[1:] for c in row.cells[:1]}
+    assert cells == {"สำนักคลัง"}
+
+
+async def test_stranger_gets_nothing(
+    engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
+) -> None:
+    async with running_bot(fake, engine, db_url):
+        for command in ("/summary", "/missing", "/history", "/export"):
+            fake.send_text(STRANGER, command)
+        await fake.wait_for_message(STRANGER, lambda m: len(fake.messages(STRANGER)) >= 4)
+        # Any button a stranger forges is refused the same way.
+        fake.send_text(COORD, "/summary")
+        await fake.wait_for_message(COORD)
+        fake.send_text(STRANGER, "/start")
+        start = await fake.wait_for_message(STRANGER, lambda m: "ลิงก์เชิญ" in _text(m))
+        qid = fake.press(
+            STRANGER, start.message_id, encode("sm", sc.jan, sc.ids.measures[1]), strict=False
+        )
+        assert "ได้รับเชิญ" in await _answer(fake, STRANGER, qid)
+    sent = fake.messages(STRANGER)
+    assert all(m.kind == "text" for m in sent)
+    # The stranger gate answers every command, /start included, with the same invitation text.
+    refusals = [m for m in sent if "ได้รับเชิญ" in _text(m)]
+    assert len(refusals) == 5
+    leaks = ("สำนักคลัง", "สรุปผลการรายงาน", "รายงานแล้ว", "ประวัติ")
+    assert not any(word in _text(m) for m in sent for word in leaks)
+
+
+async def test_missing_and_nudge_once_a_day(
+    engine: AsyncEngine,
+    db_url: str,
+    sc: Scenario,
+    fake: FakeTelegram,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with running_bot(fake, engine, db_url):
+        fake.send_text(COORD, "/missing")
+        msg = await fake.wait_for_message(COORD, lambda m: "หน่วยงานที่ยังไม่รายงาน" in _text(m))
+        text = _text(msg)
+        assert "หัวหน้า <สาธารณสุข> (หัวหน้าหน่วยงาน)" in text
+        assert "ยังไม่มีผู้ลงทะเบียนในหน่วยงานนี้" in text  # e.g. ENG
+        nudge = encode("nd", sc.jan, sc.ids.divisions["HEALTH"])
+        assert nudge in [d for _, d in msg.buttons()]
+        assert encode("nd", sc.jan, sc.ids.divisions["ENG"]) not in [d for _, d in msg.buttons()]
+        qid = fake.press(COORD, msg.message_id, nudge)
+        assert "บันทึกการแจ้งเตือน" in await _answer(fake, COORD, qid)
+        qid = fake.press(COORD, msg.message_id, nudge)
+        assert "แจ้งเตือนแล้ววันนี้" in await _answer(fake, COORD, qid)
+        fake.send_text(COORD, "/missing")
+        again = await fake.wait_for_message(
+            COORD, lambda m: m.message_id != msg.message_id and "(แจ้งเตือนแล้ววันนี้)" in _text(m)
+        )
+        assert nudge not in [d for _, d in again.buttons()]
+        # A head sees their own division's silence, without nudge buttons.
+        fake.send_text(HEAD, "/missing")
+        own = await fake.wait_for_message(HEAD, lambda m: "หน่วยงานที่ยังไม่รายงาน" in _text(m))
+        assert "สำนักคลัง" in _text(own) and "สำนักปลัดเทศบาล" not in _text(own)
+        assert own.buttons() == []
+    async with sessions() as s:
+        rows = (await s.scalars(select(Delivery))).all()
+        assert [(d.kind, d.state, d.chat_id) for d in rows] == [("nudge", "pending", HEALTH_HEAD)]
+        assert await s.scalar(select(func.count()).select_from(Delivery)) == 1
+
+
+async def test_history_round_by_round(
+    engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
+) -> None:
+    async with running_bot(fake, engine, db_url):
+        fake.send_text(COORD, "/history")
+        msg = await fake.wait_for_message(COORD, lambda m: "ประวัติสถานะ" in _text(m))
+        fake.press(COORD, msg.message_id, encode("hm", sc.ids.measures[1]))
+        h = await fake.wait_for_message(COORD, lambda m: "ประวัติ มาตรการที่ 1" in _text(m))
+        assert "ธ.ค. ๖๔ 🔄 · ม.ค. ๖๕ ✅" in _text(h)
+        fake.press(COORD, msg.message_id, encode("hd", sc.ids.divisions["STRAT"]))
+        hd = await fake.wait_for_message(COORD, lambda m: "ประวัติ กองยุทธศาสตร์" in _text(m))
+        assert "ไตรมาส ๑/๖๕ ✅" in _text(hd)  # the quarterly round, with its quarter
+        fake.send_text(HEAD, "/history")
+        own = await fake.wait_for_message(HEAD, lambda m: "ประวัติสถานะ" in _text(m))
+        assert [d for _, d in own.buttons() if d.startswith("hd:")] == [
+            encode("hd", sc.ids.divisions["FIN"])
+        ]
+
+
+async def test_coordinator_export_and_quarter_summary(
+    engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
+) -> None:
+    async with running_bot(fake, engine, db_url):
+        fake.send_text(COORD, "/export")
+        png = await fake.wait_for_message(COORD, lambda m: (m.file_name or "").endswith(".png"))
+        names = [m.file_name for m in fake.messages(COORD) if m.kind == "document"]
+        fake.send_text(COORD, "/summary 2565-Q1")
+        q = await fake.wait_for_message(COORD, lambda m: "ไตรมาสที่ ๑" in _text(m))
+        fake.send_text(COORD, "/summary 2599-99")
+        await fake.wait_for_message(COORD, lambda m: "ไม่พบรอบ 2599-99" in _text(m))
+    assert names == ["ita-2565-01.xlsx", "ita-2565-01.docx", "ita-2565-01.png"]
+    assert (png.file_bytes or b"").startswith(b"\x89PNG")
+    assert "ปีงบประมาณ ๒๕๖๕" in _text(q) and "1/1" in _text(q)

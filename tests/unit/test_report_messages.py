@@ -1,0 +1,51 @@
+"""Report messages stay valid Telegram HTML under 4096 characters, whatever the data holds."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.reports.messages import measure_message, summary_message
+from storage.summary import (
+    Answer,
+    DivisionRef,
+    ItemAnswer,
+    MeasureDetail,
+    MeasureRef,
+    RoundInfo,
+    summarize,
+)
+from tests.fakebot import parse_html
+
+TZ = ZoneInfo("Asia/Bangkok")
+AT = datetime(2022, 1, 20, 3, tzinfo=UTC)
+ROUND = RoundInfo(1, 1, "2565-01", "monthly", date(2022, 1, 1), date(2022, 1, 31), AT, AT, None)
+
+
+def _items(n_divisions: int, text: str) -> list[ItemAnswer]:
+    measure = MeasureRef(1, 1, "มาตรการ <ทดสอบ> & " * 10, "")
+    items = []
+    for d in range(n_divisions):
+        division = DivisionRef(d, f"D{d:03d}", f"สำนัก <{d}> " + "ยาว" * 20, "")
+        answer = None
+        if d % 2:
+            answer = Answer(d, "problem", text, True, "ชื่อ <ผู้รายงาน>", AT, False)
+        items.append(ItemAnswer(ROUND, measure, division, answer))
+    return items
+
+
+def test_summary_fits_and_escapes() -> None:
+    items = _items(200, "x")
+    text = summary_message(summarize(ROUND, items), lang="th", tz=TZ, now=AT, own_only=False)
+    assert len(text) < 4096
+    plain = parse_html(text)  # raises on broken or unescaped markup
+    assert "มาตรการ <ทดสอบ> &" in plain
+    assert "ใช้ /export" in plain  # the missing list was too long and says so
+
+
+def test_measure_detail_fits_with_long_answers() -> None:
+    items = _items(30, "<b>ข้อความยาวมาก</b> " * 300)
+    text = measure_message(MeasureDetail(ROUND, items[0].measure, tuple(items)), lang="th", tz=TZ)
+    assert len(text) < 4096
+    plain = parse_html(text)
+    assert "<b>ข้อความยาวมาก</b>" in plain and "(ส่งช้า)" in plain
