@@ -49,7 +49,12 @@ class Round(Base):
     """One follow-up round: a monthly meeting's, or one fiscal quarter's evaluation."""
 
     __tablename__ = "round"
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+    # The current round is found by time: without these indexes that query scans every round.
+    __table_args__ = (
+        UniqueConstraint("plan_id", "key"),
+        Index("ix_round_closes_at", "closes_at"),
+        Index("ix_round_opens_at", "opens_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
