@@ -73,6 +73,17 @@ class NewInvite:
     expires_at: datetime
 
 
+def new_token() -> str:
+    """A random URL-safe token (192 bits) that does not start with '-'.
+
+    A leading '-' would read as an option on the command line (`invite revoke TOKEN`).
+    """
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
+
+
 async def create_invite(
     session: AsyncSession,
     *,
@@ -92,7 +103,7 @@ async def create_invite(
         if division is None or not division.active:
             raise InviteError(f"division {division_id} does not exist or is inactive")
     now = now or utcnow()
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     invite = Invite(
         token_hash=hash_token(token),
         role=role,

@@ -233,3 +233,10 @@ async def test_revoke_membership_and_overview(sessions: Sessions) -> None:
         assert events[0].actor_person_id == admin
         assert events[0].detail["membership_id"] == membership_id
         assert await session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_tokens_never_start_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A token like "-abc" would be read as an option by `ita-followup invite revoke TOKEN`.
+    drawn = iter(["-first", "second"])
+    monkeypatch.setattr(inv.secrets, "token_urlsafe", lambda _n: next(drawn))
+    assert inv.new_token() == "second"
