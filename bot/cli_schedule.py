@@ -68,7 +68,7 @@ def _local_iso(at: dt.datetime, settings: Settings) -> str:
 
 
 def _be(at: dt.datetime, settings: Settings) -> str:
-    return format_datetime(at, settings.tz, lang="th")
+    return format_datetime(at, settings.tz, lang="th", thai_digits=False)
 
 
 def _flags(day: dt.date, calendar: WorkCalendar) -> list[str]:

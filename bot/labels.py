@@ -17,7 +17,10 @@ def round_label(rnd: Round, lang: str, tz: ZoneInfo) -> str:
     if rnd.kind == "quarterly":
         quarter = quarter_from_key(rnd.key)
         return t(
-            "round.quarterly", lang, quarter=quarter.label(lang), range=quarter.range_label(lang)
+            "round.quarterly",
+            lang,
+            quarter=quarter.label(lang),
+            range=quarter.range_label(lang),
         )
     month = rnd.closes_at.astimezone(tz).date().replace(day=1)
     return t(

@@ -76,7 +76,7 @@ class Quarter:
         text = f"ไตรมาสที่ {self.number} ปีงบประมาณ {self.fiscal_year_be}"
         return to_thai_digits(text) if thai_digits else text
 
-    def range_label(self, lang: str = "th", thai_digits: bool = False) -> str:
+    def range_label(self, lang: str = "th", thai_digits: bool = True) -> str:
         """Return the date span, e.g. "1 ต.ค. 2564 – 31 ธ.ค. 2564"."""
         return " – ".join(
             format_date(d, lang=lang, thai_digits=thai_digits) for d in (self.start, self.end)

@@ -82,7 +82,7 @@ def _finish(text: str, lang: Lang, thai_digits: bool) -> str:
 
 
 def format_date(
-    d: date, *, lang: str = "th", style: Style = "short", thai_digits: bool = False
+    d: date, *, lang: str = "th", style: Style = "short", thai_digits: bool = True
 ) -> str:
     """Render ``d`` as e.g. "26 ม.ค. 2565" / "26 Jan 2022" (long and month styles too)."""
     lg = normalize_lang(lang)
@@ -102,18 +102,20 @@ def format_date(
     return _finish(text, lg, thai_digits)
 
 
-def format_datetime(
-    dt: datetime, tz: tzinfo, *, lang: str = "th", thai_digits: bool = False
-) -> str:
-    """Render an aware datetime in ``tz`` as "26 ม.ค. 2565 09:30 น." / "26 Jan 2022 09:30"."""
+def format_datetime(dt: datetime, tz: tzinfo, *, lang: str = "th", thai_digits: bool = True) -> str:
+    """Render an aware datetime in ``tz`` as "26 ม.ค. 2565 เวลา 09.30 น." / "26 Jan 2022 09:30".
+
+    Thai official writing puts "เวลา" before the time and a dot between hours and minutes.
+    """
     # A naive value would silently be taken as local time; we store aware UTC, so refuse it.
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError("format_datetime needs an aware datetime, got a naive one")
     lg = normalize_lang(lang)
     local = dt.astimezone(tz)
-    text = f"{format_date(local.date(), lang=lg)} {local:%H:%M}"
     if lg == "th":
-        text += " น."
+        text = f"{format_date(local.date(), lang=lg, thai_digits=False)} เวลา {local:%H.%M} น."
+    else:
+        text = f"{format_date(local.date(), lang=lg)} {local:%H:%M}"
     return _finish(text, lg, thai_digits)
 
 

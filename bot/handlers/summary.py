@@ -52,7 +52,6 @@ from storage.summary import (
     round_by_key,
     round_summary,
 )
-from storage.types import utcnow
 
 log = logging.getLogger("bot.summary")
 
@@ -61,9 +60,6 @@ BUTTONS = r"^(sm|sd|nd|hm|hd|ex):"
 # How many rounds /history shows on a phone.
 HISTORY_ROUNDS = 12
 EXPORT_FORMATS = ("xlsx", "docx", "png")
-
-# The clock, replaceable in tests.
-now = utcnow
 
 
 def _scope(actor: Actor) -> frozenset[int] | None:
@@ -121,7 +117,7 @@ async def _chosen_round(
 async def _round_or_refuse(
     update: Update, context: ContextTypes.DEFAULT_TYPE, session: AsyncSession, lang: str
 ) -> RoundInfo | None:
-    round_, bad_key = await _chosen_round(session, context.args, now())
+    round_, bad_key = await _chosen_round(session, context.args, deps(context).clock())
     if round_ is None:
         if bad_key is not None:
             await _refuse(update, "summary.unknown_round", lang, key=bad_key)
@@ -144,7 +140,7 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if round_ is None:
             return
         summary = await round_summary(session, round_, scope)
-        others = [r for r in await open_rounds(session, now()) if r.id != round_.id]
+        others = [r for r in await open_rounds(session, deps(context).clock()) if r.id != round_.id]
         divisions = [
             division_ref(x)
             for x in await round_divisions(session, round_.id)
@@ -154,7 +150,7 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         summary,
         lang=lang,
         tz=d.settings.tz,
-        now=now(),
+        now=deps(context).clock(),
         own_only=scope is not None,
         other_open=others,
     )
@@ -172,7 +168,7 @@ async def missing_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         round_ = await _round_or_refuse(update, context, session, lang)
         if round_ is None:
             return
-        silent = await silent_divisions(session, round_, now(), d.settings.tz, _scope(actor))
+        silent = await silent_divisions(session, round_, d.clock(), d.settings.tz, _scope(actor))
     markup = nudge_keyboard(round_, silent, lang) if actor.is_coordinator else None
     await _send(update, missing_message(round_, silent, lang=lang), markup)
 
@@ -225,7 +221,7 @@ async def _export(
             round_,
             EXPORT_FORMATS,
             tz=d.settings.tz,
-            now=now(),
+            now=deps(context).clock(),
             division_ids=scope,
             division_codes=codes,
         )
@@ -328,7 +324,7 @@ async def nudge_division(
             await _refuse(update, "summary.stale", lang)
             return
         result = await create_nudges(
-            session, round_, division_id, now(), d.settings.tz, actor.person_id
+            session, round_, division_id, d.clock(), d.settings.tz, actor.person_id
         )
     name = division_name(divisions[0], lang)
     key = f"missing.nudge_{result.outcome}"

@@ -46,14 +46,17 @@ def _month_of(r: RoundInfo) -> date:
     return r.covers_start
 
 
-def round_label(r: RoundInfo, lang: str) -> str:
-    """The round in words: its month (monthly) or its fiscal quarter (quarterly)."""
+def round_label(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
+    """The round in words: its month (monthly) or its fiscal quarter (quarterly).
+
+    Documents use Thai digits, as Thai official papers do; chat messages pass False.
+    """
     if r.kind == "quarterly":
         try:
-            return quarter_from_key(r.key).label(lang)
+            return quarter_from_key(r.key).label(lang, thai_digits=thai_digits)
         except ValueError:
             pass
-    month = format_date(_month_of(r), lang=lang, style="month", thai_digits=True)
+    month = format_date(_month_of(r), lang=lang, style="month", thai_digits=thai_digits)
     return t("report.round_monthly", lang, month=month)
 
 

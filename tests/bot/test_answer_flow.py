@@ -285,7 +285,7 @@ async def test_draft_survives_restart_cancel_and_no_change(
         clock.now = MEETING + timedelta(days=21)
         head.send("/report")
         listing = await head.expect(buttons=True)
-        assert "รอบรายงานประจำเดือนกุมภาพันธ์ 2565" in _text(listing)
+        assert "รอบรายงานประจำเดือนกุมภาพันธ์ ๒๕๖๕" in _text(listing)
         head.press(listing, encode("m", february, m1, fin))
         screen = await head.expect("รายงานรอบก่อน")
         assert "เผยแพร่ข้อมูลครบถ้วนแล้ว" in _text(screen)

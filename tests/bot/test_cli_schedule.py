@@ -58,7 +58,7 @@ def test_schedule_json_over_the_seed_plan(cli_env: str, capsys: pytest.CaptureFi
         "2022-01-24T09:00+07:00",
         "2022-01-25T09:00+07:00",
     ]
-    assert jan["notices"][0]["due_be"] == "19 ม.ค. 2565 09:00 น."
+    assert jan["notices"][0]["due_be"] == "19 ม.ค. 2565 เวลา 09.00 น."
     quarterly = [r for r in shown["rounds"] if r["kind"] == "quarterly"]
     assert [r["key"] for r in quarterly] == ["2565-Q1", "2565-Q2"]
     for r in quarterly:
@@ -101,7 +101,7 @@ def test_meeting_set_and_list(cli_env: str, capsys: pytest.CaptureFixture[str]) 
     capsys.readouterr()
     assert main(["meeting", "set", "2022-01-28T13:00"]) == 0
     out = capsys.readouterr()
-    assert "2565-01" in out.out and "28 ม.ค. 2565 13:00 น." in out.out
+    assert "2565-01" in out.out and "28 ม.ค. 2565 เวลา 13.00 น." in out.out
     assert out.err == ""
     assert main(["meeting", "set", "2022-02-26T09:30"]) == 0  # a Saturday
     assert "warning: 2022-02-26 is a weekend (Saturday)" in capsys.readouterr().err
@@ -133,5 +133,5 @@ async def test_meetings_command_for_coordinators_only(engine: AsyncEngine, db_ur
         fake.send_text(501, "/meetings")
         listed = await fake.wait_for_message(501)
         text = listed.text or ""
-        assert "26 ม.ค. 2565 09:30 น." in text
-        assert "มกราคม 2565" in text
+        assert "๒๖ ม.ค. ๒๕๖๕ เวลา ๐๙.๓๐ น." in text
+        assert "มกราคม ๒๕๖๕" in text

@@ -67,7 +67,7 @@ async def test_prompt_names_meeting_and_month_with_buttons(
     prompt = fake.last_message(HEADS["FIN"])
     text = prompt.text or ""
     assert "ประชุมหัวหน้าส่วนราชการประจำเดือน" in text
-    assert "มกราคม 2565" in text and "26 ม.ค. 2565 09:30 น." in text
+    assert "มกราคม ๒๕๖๕" in text and "๒๖ ม.ค. ๒๕๖๕ เวลา ๐๙.๓๐ น." in text
     assert "สำนักคลัง" in text
     assert "ครับ" not in text and "ค่ะ" not in text
     data = [d for _, d in prompt.buttons()]
@@ -85,7 +85,7 @@ async def test_quarterly_request_text(
     request = fake.last_message(HEADS["STRAT"])
     text = request.text or ""
     assert "ไตรมาสที่ ๑ ปีงบประมาณ ๒๕๖๕" in text
-    assert "1 ต.ค. 2564 – 31 ธ.ค. 2564" in text
+    assert "๑ ต.ค. ๒๕๖๔ – ๓๑ ธ.ค. ๒๕๖๔" in text
     assert "เอกสารผลการประเมิน" in text
     assert len(request.buttons()) == 1
     assert fake.sent_count(HEADS["FIN"]) == 0

@@ -53,12 +53,12 @@ async def test_one_monthly_round_end_to_end(
 
         # Five working days before the meeting: every enrolled person of each division is asked.
         await run_tick()
-        prompt = await head.expect("ประจำเดือนมกราคม 2565", buttons=True)
-        assert "26 ม.ค. 2565" in _text(prompt)
+        prompt = await head.expect("ประจำเดือนมกราคม ๒๕๖๕", buttons=True)
+        assert "๒๖ ม.ค. ๒๕๖๕" in _text(prompt)
         owed = [d for _, d in prompt.buttons()]
         assert len(owed) == 4  # FIN: measure 1, and 3, 5, 6 that fall to every division
-        await member.expect("ประจำเดือนมกราคม 2565", buttons=True)
-        palad_prompt = await palad.expect("ประจำเดือนมกราคม 2565", buttons=True)
+        await member.expect("ประจำเดือนมกราคม ๒๕๖๕", buttons=True)
+        palad_prompt = await palad.expect("ประจำเดือนมกราคม ๒๕๖๕", buttons=True)
         assert fake.sent_count(COORDINATOR) == 0
 
         # The head answers measure 1 with a photo, straight from the prompt's button.

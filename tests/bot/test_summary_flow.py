@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.callbacks import encode
-from bot.handlers import summary as summary_handlers
 from storage.models import Delivery
 from tests.bot.harness import running_bot
 from tests.factories import enrol, seed_plan
@@ -31,7 +30,6 @@ async def sc(
     await enrol(sessions, COORD, "coordinator", name="ผู้ประสานงาน")
     await enrol(sessions, HEAD, "head", "FIN", name="หัวหน้าคลัง")
     await enrol(sessions, HEALTH_HEAD, "head", "HEALTH", name="หัวหน้า <สาธารณสุข>")
-    monkeypatch.setattr(summary_handlers, "now", lambda: data.now)
     return data
 
 
@@ -55,7 +53,7 @@ def _text(m: SentMessage) -> str:
 async def test_coordinator_summary_and_drill_down(
     engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
 ) -> None:
-    async with running_bot(fake, engine, db_url):
+    async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(COORD, "/summary")
         msg = await fake.wait_for_message(COORD, lambda m: "สรุปผลการรายงาน" in _text(m))
         assert msg.parse_mode == "HTML" and len(_text(msg)) < 4096
@@ -89,7 +87,7 @@ async def test_coordinator_summary_and_drill_down(
 async def test_head_sees_only_own_division(
     engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
 ) -> None:
-    async with running_bot(fake, engine, db_url):
+    async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(HEAD, "/summary")
         msg = await fake.wait_for_message(HEAD, lambda m: "สรุปผลการรายงาน" in _text(m))
         text = _text(msg)
@@ -140,7 +138,7 @@ async def test_head_sees_only_own_division(
 async def test_stranger_gets_nothing(
     engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
 ) -> None:
-    async with running_bot(fake, engine, db_url):
+    async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         for command in ("/summary", "/missing", "/history", "/export"):
             fake.send_text(STRANGER, command)
         await fake.wait_for_message(STRANGER, lambda m: len(fake.messages(STRANGER)) >= 4)
@@ -169,7 +167,7 @@ async def test_missing_and_nudge_once_a_day(
     fake: FakeTelegram,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with running_bot(fake, engine, db_url):
+    async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(COORD, "/missing")
         msg = await fake.wait_for_message(COORD, lambda m: "หน่วยงานที่ยังไม่รายงาน" in _text(m))
         text = _text(msg)
@@ -201,7 +199,7 @@ async def test_missing_and_nudge_once_a_day(
 async def test_history_round_by_round(
     engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
 ) -> None:
-    async with running_bot(fake, engine, db_url):
+    async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(COORD, "/history")
         msg = await fake.wait_for_message(COORD, lambda m: "ประวัติสถานะ" in _text(m))
         fake.press(COORD, msg.message_id, encode("hm", sc.ids.measures[1]))
@@ -220,7 +218,7 @@ async def test_history_round_by_round(
 async def test_coordinator_export_and_quarter_summary(
     engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
 ) -> None:
-    async with running_bot(fake, engine, db_url):
+    async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(COORD, "/export")
         png = await fake.wait_for_message(COORD, lambda m: (m.file_name or "").endswith(".png"))
         names = [m.file_name for m in fake.messages(COORD) if m.kind == "document"]

@@ -46,7 +46,8 @@ def test_labels_and_key() -> None:
     assert Q1.label() == "ไตรมาสที่ ๑ ปีงบประมาณ ๒๕๖๕"
     assert Q1.label(thai_digits=False) == "ไตรมาสที่ 1 ปีงบประมาณ 2565"
     assert Q1.label(lang="en") == "Q1 FY2022 (B.E. 2565)"
-    assert Q1.range_label() == "1 ต.ค. 2564 – 31 ธ.ค. 2564"
+    assert Q1.range_label() == "๑ ต.ค. ๒๕๖๔ – ๓๑ ธ.ค. ๒๕๖๔"
+    assert Q1.range_label(thai_digits=False) == "1 ต.ค. 2564 – 31 ธ.ค. 2564"
     assert Q1.range_label(lang="en") == "1 Oct 2021 – 31 Dec 2021"
     assert Q1.key == str(Q1) == "2565-Q1"
     assert quarter_from_key("2565-Q1") == Q1

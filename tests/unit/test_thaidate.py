@@ -70,7 +70,7 @@ def test_thai_digits_round_trip(s: str) -> None:
     ],
 )
 def test_format_date(lang: str, style: str, expected: str) -> None:
-    assert format_date(D, lang=lang, style=style) == expected  # type: ignore[arg-type]
+    assert format_date(D, lang=lang, style=style, thai_digits=False) == expected  # type: ignore[arg-type]
 
 
 def test_format_date_thai_digits() -> None:
@@ -90,7 +90,7 @@ def test_format_date_rejects_bad_options() -> None:
 
 @given(st.dates())
 def test_format_date_short_parses_back(d: date) -> None:
-    day, abbr, year = format_date(d).split(" ")
+    day, abbr, year = format_date(d, thai_digits=False).split(" ")
     assert (int(day), THAI_MONTHS_ABBR.index(abbr) + 1, int(year)) == (d.day, d.month, d.year + 543)
     day, abbr, year = format_date(d, lang="en").split(" ")
     assert (int(day), EN_MONTHS_ABBR.index(abbr) + 1, int(year)) == (d.day, d.month, d.year)
@@ -98,14 +98,15 @@ def test_format_date_short_parses_back(d: date) -> None:
 
 def test_format_datetime_converts_utc_to_bangkok() -> None:
     dt = datetime(2022, 1, 26, 2, 30, tzinfo=UTC)
-    assert format_datetime(dt, BKK) == "26 ม.ค. 2565 09:30 น."
+    assert format_datetime(dt, BKK, thai_digits=False) == "26 ม.ค. 2565 เวลา 09.30 น."
     assert format_datetime(dt, BKK, lang="en") == "26 Jan 2022 09:30"
-    assert format_datetime(dt, BKK, thai_digits=True) == "๒๖ ม.ค. ๒๕๖๕ ๐๙:๓๐ น."
+    # Thai digits are the default in Thai, as in official writing.
+    assert format_datetime(dt, BKK) == "๒๖ ม.ค. ๒๕๖๕ เวลา ๐๙.๓๐ น."
 
 
 def test_format_datetime_crosses_midnight() -> None:
     dt = datetime(2021, 12, 31, 17, 0, tzinfo=UTC)
-    assert format_datetime(dt, BKK) == "1 ม.ค. 2565 00:00 น."
+    assert format_datetime(dt, BKK, thai_digits=False) == "1 ม.ค. 2565 เวลา 00.00 น."
 
 
 def test_format_datetime_rejects_naive() -> None:
@@ -120,10 +121,11 @@ def test_format_datetime_rejects_naive() -> None:
 )
 def test_format_datetime_is_utc_plus_7(dt: datetime) -> None:
     local = dt + timedelta(hours=7)
-    expected = f"{format_date(local.date())} {local:%H:%M} น."
-    assert format_datetime(dt, BKK) == expected
+    expected = f"{format_date(local.date(), thai_digits=False)} เวลา {local:%H.%M} น."
+    assert format_datetime(dt, BKK, thai_digits=False) == expected
     # The input zone does not matter, only the instant.
-    assert format_datetime(dt.astimezone(timezone(timedelta(hours=-5))), BKK) == expected
+    other = dt.astimezone(timezone(timedelta(hours=-5)))
+    assert format_datetime(other, BKK, thai_digits=False) == expected
 
 
 def test_month_year_formats() -> None:
