@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Subquery
 
 from storage.models import Division, Measure, Report, Round, RoundItem
+from storage.summary import latest_report_id
 
 
 @dataclass(frozen=True)
@@ -33,36 +33,14 @@ class OwedItem:
         return self.report_id is not None
 
 
-def _latest_report_ids(round_ids: list[int] | None = None) -> Subquery:
-    """Subquery: the newest report id per (round, measure, division)."""
-    q = select(
-        Report.round_id,
-        Report.measure_id,
-        Report.division_id,
-        func.max(Report.id).label("report_id"),
-    ).group_by(Report.round_id, Report.measure_id, Report.division_id)
-    if round_ids is not None:
-        q = q.where(Report.round_id.in_(round_ids))
-    return q.subquery()
-
-
 async def owed_items(
     session: AsyncSession, round_id: int, division_id: int | None = None
 ) -> list[OwedItem]:
-    """Every item of a round (optionally one division's), with its latest answer."""
-    latest = _latest_report_ids([round_id])
+    """Every item of a round (optionally one division's), with the answer that counts."""
     q = (
         select(RoundItem, Measure, Report)
         .join(Measure, Measure.id == RoundItem.measure_id)
-        .outerjoin(
-            latest,
-            and_(
-                latest.c.round_id == RoundItem.round_id,
-                latest.c.measure_id == RoundItem.measure_id,
-                latest.c.division_id == RoundItem.division_id,
-            ),
-        )
-        .outerjoin(Report, Report.id == latest.c.report_id)
+        .outerjoin(Report, Report.id == latest_report_id())
         .where(RoundItem.round_id == round_id)
         .order_by(RoundItem.division_id, Measure.seq)
     )

@@ -18,10 +18,22 @@ TEXT_LIMIT = 3000
 EVIDENCE_LIMIT = 10
 
 
+# Why an answer can be refused; each has a `refuse.<reason>` text in the bot's catalog.
+REFUSAL_REASONS = (
+    "bad_status",
+    "text_too_long",
+    "too_much_evidence",
+    "round_closed",
+    "no_status",
+    "no_text",
+)
+
+
 class AnswerRefused(Exception):
     """The answer cannot be taken; `reason` is a catalog-independent code the bot translates."""
 
     def __init__(self, reason: str) -> None:
+        assert reason in REFUSAL_REASONS, reason
         super().__init__(reason)
         self.reason = reason
 
@@ -45,7 +57,11 @@ def accepts_answers(rnd: Round, now: datetime, late_days: int) -> bool:
 async def latest_report(
     session: AsyncSession, round_id: int, measure_id: int, division_id: int
 ) -> Report | None:
-    """The answer that counts now for one item (the newest confirmed), with its evidence."""
+    """The answer that counts for one item, with its evidence.
+
+    The newest answer confirmed before the round closed; only when there is none, the newest
+    late one (the same rule as storage.summary.latest_report_id).
+    """
     return await session.scalar(
         select(Report)
         .where(
@@ -53,7 +69,7 @@ async def latest_report(
             Report.measure_id == measure_id,
             Report.division_id == division_id,
         )
-        .order_by(Report.id.desc())
+        .order_by(Report.late.asc(), Report.id.desc())
         .limit(1)
         .options(selectinload(Report.evidence), selectinload(Report.person))
     )
@@ -127,6 +143,17 @@ async def answerable_rounds(
 async def get_draft(session: AsyncSession, person_id: int) -> Draft | None:
     """The person's half-finished answer, if any."""
     return await session.scalar(select(Draft).where(Draft.person_id == person_id))
+
+
+async def draft_is_live(session: AsyncSession, draft: Draft, now: datetime, late_days: int) -> bool:
+    """Whether the draft's round still takes answers (otherwise it can never be confirmed)."""
+    rnd = await session.get(Round, draft.round_id)
+    return rnd is not None and accepts_answers(rnd, now, late_days)
+
+
+def has_content(draft: Draft) -> bool:
+    """Whether the person already wrote or attached something (worth not throwing away)."""
+    return bool(draft.text.strip() or draft.evidence)
 
 
 async def start_draft(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import func
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -290,9 +290,14 @@ def measure_ref(m: Measure) -> MeasureRef:
 
 
 def latest_report_id() -> ScalarSelect[Any]:
-    """Correlated scalar subquery: the newest report id of the enclosing round item."""
+    """Correlated scalar subquery: the id of the answer that counts for the enclosing round item.
+
+    That is the newest answer confirmed before the round closed; only when there is none, the
+    newest late one. A fix after the meeting never replaces what the meeting was shown.
+    """
+    on_time = func.max(case((Report.late.is_(False), Report.id)))
     return (
-        select(func.max(Report.id))
+        select(func.coalesce(on_time, func.max(Report.id)))
         .where(
             Report.round_id == RoundItem.round_id,
             Report.measure_id == RoundItem.measure_id,

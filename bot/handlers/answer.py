@@ -33,8 +33,10 @@ from storage.drafts import (
     accepts_answers,
     answerable_rounds,
     confirm_draft,
+    draft_is_live,
     extend_draft,
     get_draft,
+    has_content,
     item_context,
     start_draft,
 )
@@ -264,6 +266,53 @@ async def _open_measure(update: Update, d: Deps, actor: Actor, cb: Callback) -> 
     )
 
 
+async def _live_draft(
+    session: AsyncSession, d: Deps, actor: Actor
+) -> tuple[Draft | None, list[str]]:
+    """The person's draft if it can still be confirmed; a dead one is dropped, with a notice.
+
+    A draft dies when its round stops taking answers or the person lost the division's role.
+    """
+    draft = await get_draft(session, actor.person_id)
+    if draft is None:
+        return None, []
+    if actor.may_answer_for(draft.division_id) and await draft_is_live(
+        session, draft, d.clock(), d.settings.late_answer_days
+    ):
+        return draft, []
+    measure = await session.get(Measure, draft.measure_id)
+    await session.delete(draft)
+    return None, [t("answer.draft_expired", _lang(actor), seq=measure.seq if measure else "?")]
+
+
+async def _other_draft_blocks(
+    session: AsyncSession, d: Deps, actor: Actor, ctx: ItemContext
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """A view asking to finish or drop another measure's unfinished answer, if there is one.
+
+    Starting a new answer would otherwise silently throw away what the person already wrote.
+    """
+    draft, _ = await _live_draft(session, d, actor)
+    if draft is None or not has_content(draft):
+        return None
+    if (draft.round_id, draft.measure_id, draft.division_id) == (
+        ctx.round.id,
+        ctx.measure.id,
+        ctx.division_id,
+    ):
+        return None
+    lang = _lang(actor)
+    measure = await session.get(Measure, draft.measure_id)
+    text, markup = await _draft_step(session, draft, lang)
+    notice = t(
+        "answer.finish_first",
+        lang,
+        seq=measure.seq if measure else "?",
+        division=html.escape(await _division_name(session, draft.division_id, lang)),
+    )
+    return f"{notice}\n\n{text}", markup
+
+
 async def _choose_status(update: Update, d: Deps, actor: Actor, cb: Callback) -> None:
     """Start a draft with the chosen status and ask for the text."""
     r, m, dv, index = cb.args
@@ -275,10 +324,12 @@ async def _choose_status(update: Update, d: Deps, actor: Actor, cb: Callback) ->
         ctx = await _checked_item(update, session, d, actor, r, m, dv)
         if ctx is None:
             return
-        draft = await start_draft(
-            session, actor.person_id, ctx, status=STATUSES[index], now=d.clock()
-        )
-        view = await _draft_step(session, draft, lang)
+        view = await _other_draft_blocks(session, d, actor, ctx)
+        if view is None:
+            draft = await start_draft(
+                session, actor.person_id, ctx, status=STATUSES[index], now=d.clock()
+            )
+            view = await _draft_step(session, draft, lang)
     await _answer_and_reply(update, view)
 
 
@@ -292,10 +343,12 @@ async def _no_change(update: Update, d: Deps, actor: Actor, cb: Callback) -> Non
         if ctx.previous is None:
             await _refuse(update, "refuse.bad_button", lang)
             return
-        draft = await start_draft(
-            session, actor.person_id, ctx, status=None, now=d.clock(), carry=ctx.previous
-        )
-        view = await _draft_step(session, draft, lang)
+        view = await _other_draft_blocks(session, d, actor, ctx)
+        if view is None:
+            draft = await start_draft(
+                session, actor.person_id, ctx, status=None, now=d.clock(), carry=ctx.previous
+            )
+            view = await _draft_step(session, draft, lang)
     await _answer_and_reply(update, view)
 
 
@@ -328,6 +381,9 @@ async def _confirm(update: Update, d: Deps, actor: Actor, cb: Callback) -> None:
         try:
             report = await confirm_draft(session, draft, d.clock(), d.settings.late_answer_days)
         except AnswerRefused as exc:
+            if exc.reason == "round_closed":
+                # It can never be confirmed now: drop it rather than offer it again forever.
+                await session.delete(draft)
             await _refuse(update, f"refuse.{exc.reason}", lang)
             return
         measure = await session.get(Measure, report.measure_id)
@@ -406,8 +462,12 @@ async def _send_owed(message: Message, d: Deps, actor: Actor) -> None:
     now = d.clock()
     sent = False
     async with d.sessions() as session:
-        draft = await get_draft(session, actor.person_id)
-        if draft is not None and actor.may_answer_for(draft.division_id):
+        draft, notices = await _live_draft(session, d, actor)
+        if notices:
+            await session.commit()  # the dead draft is gone before we say so
+        for notice in notices:
+            await message.reply_text(notice)
+        if draft is not None:
             measure = await session.get(Measure, draft.measure_id)
             await message.reply_text(
                 t(
@@ -519,11 +579,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if len(text) > TEXT_LIMIT:
         await message.reply_text(t("refuse.text_too_long", lang, limit=TEXT_LIMIT))
         return
-    notes: list[str] = []
     view: tuple[str, InlineKeyboardMarkup | None]
     async with d.sessions() as session, session.begin():
-        draft = await get_draft(session, actor.person_id)
-        if draft is None or not actor.may_answer_for(draft.division_id):
+        draft, notes = await _live_draft(session, d, actor)
+        if draft is None:
             key = "refuse.no_draft_evidence" if evidence else "answer.hint_report"
             view = (t(key, lang), None)
         elif draft.step == "carry_confirm":

@@ -62,7 +62,15 @@ TH: dict[str, str] = {
     ),
     "refuse.unsupported": ("ขออภัย ระบบรับได้เฉพาะข้อความ รูปภาพ เอกสาร และลิงก์ กรุณาพิมพ์เป็นข้อความ"),
     "refuse.no_draft_evidence": ("ขออภัย กรุณาเลือกมาตรการและสถานะก่อนแนบหลักฐาน โดยพิมพ์ /report"),
-    "refuse.need_status": "กรุณาเลือกสถานะการดำเนินการก่อน",
+    "refuse.no_status": "กรุณาเลือกสถานะการดำเนินการก่อน",
+    "refuse.bad_status": "ขออภัย สถานะนี้ไม่ถูกต้อง กรุณาเลือกจากปุ่มที่กำหนด",
+    "answer.finish_first": (
+        "ท่านยังมีรายงานมาตรการที่ {seq} ({division}) ที่ยังไม่เสร็จ "
+        "กรุณายืนยันส่งหรือยกเลิกรายงานนั้นก่อนเริ่มรายงานมาตรการอื่น"
+    ),
+    "answer.draft_expired": (
+        "รายงานมาตรการที่ {seq} ที่ท่านยังทำไม่เสร็จถูกยกเลิกแล้ว เนื่องจากรอบการรายงานปิดรับแล้ว"
+    ),
     "refuse.no_text": "กรุณาพิมพ์สรุปผลการดำเนินการก่อนยืนยัน",
     "refuse.stale_draft": "ขออภัย รายงานนี้ไม่อยู่ในขั้นตอนที่ยืนยันได้ กรุณาพิมพ์ /report",
 }
@@ -132,7 +140,15 @@ EN: dict[str, str] = {
         "Sorry, only text, photos, documents and links are accepted. Please write text."
     ),
     "refuse.no_draft_evidence": ("Sorry, please choose a measure and status first: type /report."),
-    "refuse.need_status": "Please choose the status first.",
+    "refuse.no_status": "Please choose the status first.",
+    "refuse.bad_status": "Sorry, that status is not valid. Please use the buttons.",
+    "answer.finish_first": (
+        "You have an unfinished answer for measure {seq} ({division}). "
+        "Please confirm or cancel it before answering another measure."
+    ),
+    "answer.draft_expired": (
+        "Your unfinished answer for measure {seq} was dropped: the round no longer takes answers."
+    ),
     "refuse.no_text": "Please write what was done before confirming.",
     "refuse.stale_draft": "Sorry, this answer cannot be confirmed now. Please type /report.",
 }

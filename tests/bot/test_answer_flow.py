@@ -299,3 +299,57 @@ async def test_draft_survives_restart_cancel_and_no_change(
         (february, "done", "เผยแพร่ข้อมูลครบถ้วนแล้ว"),
     ]
     assert reports[1].carried_from_id == reports[0].id
+
+
+async def test_unfinished_answer_is_not_thrown_away_and_late_fix_does_not_count(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    round_id = await _setup(sessions)
+    m1, fin = await _ids(sessions, 1, "FIN")
+    m3, _ = await _ids(sessions, 3, "FIN")
+    clock = Clock(OPENS + timedelta(days=1))
+    fake = FakeTelegram()
+    fake.add_user(HEAD)
+    head = Phone(fake, HEAD)
+    async with running_bot(fake, engine, db_url, clock=clock):
+        head.send("/report")
+        listing = await head.expect(buttons=True)
+        head.press(listing, encode("m", round_id, m1, fin))
+        screen = await head.expect("วิธีดำเนินการ")
+        head.press(screen, encode("st", round_id, m1, fin, 0))
+        await head.expect("กรุณาพิมพ์สรุป")
+        head.send("ข้อความที่พิมพ์ไว้แล้ว")
+        await head.expect("ยืนยันส่งรายงาน")
+        # Opening another measure and pressing a status must not discard what was written.
+        head.press(listing, encode("m", round_id, m3, fin))
+        other = await head.expect("วิธีดำเนินการ")
+        head.press(other, encode("st", round_id, m3, fin, 1))
+        blocked = await head.expect("ยังไม่เสร็จ")
+        assert "ข้อความที่พิมพ์ไว้แล้ว" in _text(blocked)
+        head.press(blocked, _button(blocked, "ok:"))
+        await head.expect("บันทึกรายงานมาตรการที่ 1")
+
+        # After the meeting the head fixes a typo: kept, marked late, but the meeting's answer
+        # (the one confirmed before it) still counts.
+        clock.now = MEETING + timedelta(hours=1)
+        await _answer(head, round_id, m1, fin, 3, "แก้ไขหลังประชุม")
+
+        # A draft left open past the late window is dropped with a notice, never stuck.
+        head.send("/report")
+        listing = await head.expect(buttons=True)
+        head.press(listing, encode("m", round_id, m3, fin))
+        screen = await head.expect("วิธีดำเนินการ")
+        head.press(screen, encode("st", round_id, m3, fin, 1))
+        await head.expect("กรุณาพิมพ์สรุป")
+        clock.now = MEETING + timedelta(days=30)
+        head.send("ส่งหลังปิดรอบ")
+        await head.expect("ถูกยกเลิกแล้ว")
+    async with sessions() as s:
+        items = {i.measure_id: i for i in await owed_items(s, round_id, fin)}
+        assert await s.scalar(select(Draft)) is None
+    assert items[m1].status == "done" and not items[m1].late
+    reports = await _reports(sessions)
+    assert [(r.measure_id, r.status, r.late) for r in reports] == [
+        (m1, "done", False),
+        (m1, "problem", True),
+    ]

@@ -481,7 +481,7 @@ class FakeTelegram:
         self,
         chat_id: int,
         predicate: Callable[[SentMessage], Any] | None = None,
-        timeout: float = 5,  # noqa: ASYNC109
+        timeout: float = 20,  # noqa: ASYNC109
         *,
         after: int = 0,
     ) -> SentMessage:
@@ -499,7 +499,7 @@ class FakeTelegram:
             await self._msg_cond.wait_for(found)
         return found()[-1]
 
-    async def wait_for_answer(self, query_id: str, timeout: float = 5) -> JSON:  # noqa: ASYNC109
+    async def wait_for_answer(self, query_id: str, timeout: float = 20) -> JSON:  # noqa: ASYNC109
         """Wait until the bot answered a callback query; return what it answered."""
         async with asyncio.timeout(timeout), self._msg_cond:
             await self._msg_cond.wait_for(lambda: query_id in self.callback_answers)
