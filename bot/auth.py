@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.deps import deps
-from bot.texts import pick_language, t
+from bot.lang import LANG_KEY, language_of
+from bot.texts import t
 from storage import audit
 from storage.people import Actor, load_actor, mark_reachable
 
@@ -37,9 +39,8 @@ def may_grant(actor: Actor, role: str) -> bool:
 
 
 def _language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    user = update.effective_user
-    default = deps(context).settings.default_language
-    return pick_language(user.language_code if user else None, default)
+    # Strangers get the default language; enrolled people their stored one (see language_of).
+    return language_of(update, context)
 
 
 def _opens_invite(update: Update) -> bool:
@@ -62,13 +63,49 @@ def _what(update: Update) -> dict[str, Any]:
     return {"kind": "message"}
 
 
-async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Let enrolled people through (and mark them reachable again); answer strangers once, stop."""
-    if not isinstance(update, Update) or update.effective_user is None:
+async def _not_here(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point a command or a button press outside a private chat to the private chat."""
+    lang = _language(update, context)
+    message = update.message
+    is_command = message is not None and (message.text or "").startswith("/")
+    if update.callback_query is None and not is_command:
+        return  # ordinary group chatter: stay silent
+    user = update.effective_user
+    async with deps(context).sessions() as session, session.begin():
+        await audit.record(
+            session,
+            audit.ACTION_REFUSED,
+            actor_telegram_id=user.id if user else None,
+            detail={**_what(update), "reason": "not_private"},
+        )
+    if update.callback_query is not None:
+        await update.callback_query.answer(t("auth.private_only", lang), show_alert=True)
         return
+    if message is not None:
+        await message.reply_text(t("auth.private_only", lang))
+
+
+async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Let enrolled people through (and mark them reachable again); answer strangers once, stop.
+
+    Everything happens in private chats: in a group, the bot would show people, answers and
+    invitation links to whoever is in the group. A command there gets one line saying so.
+    """
+    if not isinstance(update, Update):
+        return
+    chat = update.effective_chat
+    if update.effective_user is None or chat is None or chat.type != ChatType.PRIVATE:
+        await _not_here(update, context)
+        raise ApplicationHandlerStop
     user = update.effective_user
     async with deps(context).sessions() as session:
         actor = await load_actor(session, user.id)
+        if context.user_data is not None:
+            # Re-derived from the database on every update: a cache, never the source of truth.
+            if actor is not None:
+                context.user_data[LANG_KEY] = actor.language
+            else:
+                context.user_data.pop(LANG_KEY, None)
         if actor is not None:
             # They wrote to us, so Telegram will deliver to them again (a 403 may have stopped us).
             if await mark_reachable(session, user.id):

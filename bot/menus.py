@@ -28,10 +28,11 @@ ALL_COMMANDS = (
     "members",
     "invite",
     "revoke",
+    "language",
 )
 # The default (unscoped) menu: what a stranger sees before joining.
 STRANGER_COMMANDS = ("start", "help")
-EVERYONE = frozenset({"start", "help", "whoami"})
+EVERYONE = frozenset({"start", "help", "whoami", "language"})
 # Heads and members answer for their division and read its results.
 DIVISION_COMMANDS = frozenset({"report", "cancel", "summary", "history", "export"})
 # Coordinators and admins read every division and manage people; they answer nothing

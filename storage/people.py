@@ -341,3 +341,10 @@ async def person_names(session: AsyncSession, person_ids: Iterable[int]) -> dict
         return {}
     rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
     return dict(rows.tuples().all())
+
+
+async def set_language(session: AsyncSession, person_id: int, language: str) -> None:
+    """Remember which language the person chose for the bot's messages."""
+    person = await session.get(Person, person_id)
+    if person is not None:
+        person.language = language

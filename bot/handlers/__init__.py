@@ -25,6 +25,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, auth.gate), group=-50)
     application.add_handler(CommandHandler("start", enrol.start))
     application.add_handler(CommandHandler("help", basic.help_command))
+    application.add_handler(CommandHandler("language", basic.language_command))
     application.add_handler(CommandHandler("whoami", enrol.whoami))
     application.add_handler(CommandHandler("invite", enrol.invite))
     application.add_handler(CommandHandler("members", enrol.members))

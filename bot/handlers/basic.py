@@ -10,17 +10,12 @@ from telegram.ext import ContextTypes
 
 from bot.auth import get_actor
 from bot.deps import deps
+from bot.lang import LANG_KEY, language_of
 from bot.menus import help_lines
-from bot.texts import pick_language, t
+from bot.texts import t
+from storage.people import set_language
 
 log = logging.getLogger("bot.updates")
-
-
-def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The catalog language for whoever sent this update."""
-    user = update.effective_user
-    default = deps(context).settings.default_language
-    return pick_language(user.language_code if user else None, default)
 
 
 async def log_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,6 +43,19 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     roles = [r.role for r in actor.roles] if actor else []
     lines = [t("menu.help_title", lang), *help_lines(roles, lang), "", t("menu.help_footer", lang)]
     await update.effective_message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/language: switch this person's messages between Thai and English."""
+    actor = await get_actor(update, context)
+    if actor is None or update.effective_message is None:
+        return
+    new = "en" if actor.language == "th" else "th"
+    async with deps(context).sessions() as session, session.begin():
+        await set_language(session, actor.person_id, new)
+    if context.user_data is not None:
+        context.user_data[LANG_KEY] = new
+    await update.effective_message.reply_text(t("language.set", new))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 from bot.auth import get_actor, may_grant, may_manage_people, refuse
 from bot.callbacks import Callback, decode
 from bot.deps import deps
-from bot.handlers.basic import language_of
+from bot.lang import language_of
 from bot.menus import set_chat_menu
 from bot.people_views import (
     division_label,

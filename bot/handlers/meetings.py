@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.auth import get_actor
 from bot.deps import deps
-from bot.handlers.basic import language_of
+from bot.lang import language_of
 from bot.texts import t
 from bot.ticker import planner_config
 from scheduler.schedule import load_schedule

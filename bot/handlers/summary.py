@@ -21,7 +21,7 @@ from bot.auth import get_actor
 from bot.callbacks import Callback, decode
 from bot.deps import deps
 from bot.exports import round_files
-from bot.handlers.basic import language_of
+from bot.lang import language_of
 from bot.report_keyboards import history_keyboard, nudge_keyboard, summary_keyboard
 from bot.reports.fonts import FontMissingError
 from bot.reports.labels import division_name, round_label

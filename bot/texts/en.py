@@ -20,4 +20,12 @@ MESSAGES: dict[str, str] = {
     "kb.measure": "{icon} Measure {seq} {title}",
     "org.default": "the municipality",
     "meeting.default": "monthly meeting of division heads",
+    "language.set": (
+        "The bot will now write to you in English (type /language to switch back to Thai)."
+    ),
+    "cmd.language": "Switch language Thai/English",
+    "auth.private_only": (
+        "Sorry, please use this bot in a private chat with it, to keep the information "
+        "confidential."
+    ),
 }

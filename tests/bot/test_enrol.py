@@ -91,6 +91,7 @@ async def test_head_joins_and_a_second_person_is_refused(
         "summary",
         "history",
         "export",
+        "language",
     ]
     assert commands(fake, 1002) == []
     async with sessions() as session:
@@ -147,7 +148,8 @@ async def test_a_stranger_learns_nothing(
     secrets = {"Khun", "FIN"} | {d.name_th for d in divisions} | {d.name_en for d in divisions}
     fake = FakeTelegram()
     fake.add_user(666, first_name="Mallory", language_code="en")
-    async with running_bot(fake, engine, db_url):
+    # DEFAULT_LANGUAGE=en here, so the check below reads the English text.
+    async with running_bot(fake, engine, db_url, default_language="en"):
         for text in ("/start", "/help", "/whoami", "/members", "/invite", "/revoke", "hello"):
             fake.send_text(666, text)
         fake.send_photo(666)
@@ -373,6 +375,7 @@ async def test_acting_head_gains_a_second_division_and_coordinator_menu(
         "members",
         "invite",
         "revoke",
+        "language",
     ]
     assert await count(sessions, Membership) == 3
 
@@ -404,3 +407,36 @@ async def test_invitation_links_work_only_in_a_private_chat(
     assert "แชตส่วนตัว" in (reply.text or "")
     assert await count(sessions, Person) == 0
     assert await count(sessions, AuditEvent) == 2  # the invitation, and the refusal
+
+
+async def test_commands_in_a_group_are_pointed_to_the_private_chat(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    await seed_plan(sessions)
+    await enrol(sessions, 9, "coordinator", name="ผู้ประสานงาน")
+    fake = FakeTelegram()
+    user = fake.add_user(9)
+    group = {"id": -100777, "type": "supergroup", "title": "Heads"}
+
+    def in_group(text: str, message_id: int) -> None:
+        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        fake.send_raw_update(
+            {
+                "message": {
+                    "message_id": message_id,
+                    "from": user.as_user(),
+                    "chat": group,
+                    "date": 1_700_000_000,
+                    "text": text,
+                    **({"entities": entities} if text.startswith("/") else {}),
+                }
+            }
+        )
+
+    async with running_bot(fake, engine, db_url):
+        in_group("สวัสดีทุกท่าน", 1)  # ordinary chatter: the bot stays silent
+        in_group("/members", 2)
+        reply = await fake.wait_for_message(-100777)
+    sent = fake.messages(-100777)
+    assert len(sent) == 1 and "แชตส่วนตัว" in (reply.text or "")
+    assert "ผู้ประสานงาน" not in (reply.text or "")

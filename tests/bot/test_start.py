@@ -33,10 +33,26 @@ async def test_start_and_help_in_thai(
     assert menu[0]["description"] == "เริ่มต้นใช้งาน"
 
 
-async def test_english_speaker_gets_english(engine: AsyncEngine, db_url: str) -> None:
+async def test_thai_by_default_and_english_on_request(
+    engine: AsyncEngine, db_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await seed_plan(sessions)
+    await enrol(sessions, 1003, "head", "FIN")
     fake = FakeTelegram()
+    # Telegram has no official Thai app: a Thai client reporting "en" must still get Thai.
     fake.add_user(1002, first_name="Ann", language_code="en")
+    fake.add_user(1003, first_name="Somsri", language_code="en")
     async with running_bot(fake, engine, db_url):
         fake.send_text(1002, "/start")
         reply = await fake.wait_for_message(1002)
-        assert "welcome" in (reply.text or "")
+        assert "ลิงก์เชิญ" in (reply.text or "")
+        fake.send_text(1003, "/help")
+        await fake.wait_for_message(1003, lambda m: "วิธีใช้งาน" in (m.text or ""))
+        fake.send_text(1003, "/language")
+        await fake.wait_for_message(1003, lambda m: "English" in (m.text or ""))
+        fake.send_text(1003, "/help")
+        await fake.wait_for_message(
+            1003, lambda m: "/report" in (m.text or "") and "How" in (m.text or "")
+        )
+        fake.send_text(1003, "/language")
+        await fake.wait_for_message(1003, lambda m: "ภาษาไทย" in (m.text or ""))

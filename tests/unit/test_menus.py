@@ -15,7 +15,17 @@ def test_every_command_has_a_description_in_both_languages() -> None:
 
 def test_commands_per_role() -> None:
     assert commands_for([]) == ("start", "help")
-    member = ("start", "help", "whoami", "report", "cancel", "summary", "history", "export")
+    member = (
+        "start",
+        "help",
+        "whoami",
+        "report",
+        "cancel",
+        "summary",
+        "history",
+        "export",
+        "language",
+    )
     assert commands_for(["member"]) == member
     assert commands_for(["head"]) == member
     coordinator = commands_for(["coordinator"])
@@ -31,6 +41,7 @@ def test_commands_per_role() -> None:
         "members",
         "invite",
         "revoke",
+        "language",
     )
     assert commands_for(["admin"]) == coordinator
     both = commands_for(["coordinator", "head"])
