@@ -7,8 +7,8 @@ MESSAGES: dict[str, str] = {
     "cmd.report": "Report progress on the measures",
     "cmd.cancel": "Cancel what you are doing",
     "cmd.summary": "Summary of the current round",
-    "cmd.missing": "Divisions that have not reported",
-    "cmd.history": "Reporting history",
+    "cmd.missing": "Divisions not fully reported",
+    "cmd.history": "Status history of a measure or division, round by round",
     "cmd.export": "Export a report as a file",
     "cmd.meetings": "Meeting schedule",
     "cmd.members": "People in each division",
@@ -18,6 +18,5 @@ MESSAGES: dict[str, str] = {
     "unknown.command": "Sorry, that command is not known. Type /help to see what you can use.",
     "plan.responsible_all": "Every division",
     "kb.measure": "{icon} Measure {seq} {title}",
-    "org.default": "the municipality",
-    "meeting.default": "monthly meeting of division heads",
+    "meeting.title": "{meeting}, {month}",
 }
