@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.people_views import MAX_BUTTONS
 from storage import audit
 from storage import invites as inv
 from storage.models import AuditEvent, Division, Membership, Person
@@ -287,6 +288,32 @@ async def test_revoked_people_pressing_old_buttons_are_refused(
     assert log.count(audit.MEMBERSHIP_REVOKED) == 2
     assert log.count(audit.STRANGER_REFUSED) == 1
     assert log.count(audit.ACTION_REFUSED) == 2
+
+
+async def test_revoke_pages_through_a_long_list(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    await seed_plan(sessions)
+    await enrol(sessions, 8, "admin", name="Admin")
+    for n in range(MAX_BUTTONS + 3):
+        await enrol(sessions, 2000 + n, "member", "FIN", name=f"Member {n:02d}")
+    fake = FakeTelegram()
+    async with running_bot(fake, engine, db_url):
+        fake.send_text(8, "/revoke")
+        listing = await fake.wait_for_message(8, has("ถอนสิทธิ์ผู้ใช้งาน"))
+        assert f"1–{MAX_BUTTONS} จากทั้งหมด {MAX_BUTTONS + 3}" in (listing.text or "")
+        assert listing.buttons()[-1] == ("หน้าถัดไป »", "rvp:1")
+        fake.press(8, listing.message_id, "rvp:1")
+        rest = await fake.wait_for_message(8, has(f"{MAX_BUTTONS + 1}–{MAX_BUTTONS + 3}"))
+        assert rest.message_id == listing.message_id  # the same message, edited
+        assert [d for _, d in rest.buttons()][-1] == "rvp:0"
+        assert sum(d.startswith("rv:") for _, d in rest.buttons()) == 3
+        # Someone who may not manage people cannot page either (checked on the server).
+        fake.send_text(2000, "/whoami")
+        mine = await fake.wait_for_message(2000, has("ผู้ได้รับมอบหมาย"))
+        q = fake.press(2000, mine.message_id, "rvp:0", strict=False)
+        await fake.wait_for_answer(q)
+    assert "ไม่มีสิทธิ์" in (fake.callback_answers[q]["text"] or "")
 
 
 async def test_members_shows_everyone_unreachable_and_unjoined(
