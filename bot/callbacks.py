@@ -25,6 +25,7 @@ VERBS: dict[str, int] = {
     "ivx": 1,  # revoke an open invitation: invite id
     "rv": 1,  # /revoke: ask to confirm removing a membership
     "rvy": 1,  # /revoke: confirmed
+    "rvp": 1,  # /revoke: show a page of the list
     # summaries, history, nudges and exports
     "sm": 2,  # summary of one measure: round, measure
     "sd": 2,  # summary of one division: round, division

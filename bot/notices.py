@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.keyboards import owed_keyboard
-from bot.texts import t
+from bot.texts import meeting_title, t
 from scheduler.fiscal import quarter_from_key
 from scheduler.outcomes import Outgoing
 from scheduler.thaidate import format_date, format_datetime
@@ -112,10 +112,12 @@ class Renderer:
         self, session: AsyncSession, rnd: Round, plan: Plan, lang: str
     ) -> dict[str, object]:
         meeting_name = plan.meeting_name_en if lang == "en" and plan.meeting_name_en else None
+        month = self._month(rnd.covers_start, lang)
         values: dict[str, object] = {
-            "meeting": _esc(meeting_name or plan.meeting_name_th),
+            # One meeting of the plan's series: "การประชุม…ประจำเดือนมกราคม ๒๕๖๕".
+            "title": _esc(meeting_title(meeting_name or plan.meeting_name_th, month, lang)),
             "when": self._when(rnd.closes_at, lang),
-            "month": self._month(rnd.covers_start, lang),
+            "month": month,
         }
         if rnd.meeting_id is not None:
             meeting = await session.get(Meeting, rnd.meeting_id)

@@ -179,17 +179,48 @@ def revoke_list(
     division_codes: dict[int, str],
     lang: str,
     notice: str | None = None,
+    page: int = 0,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """/revoke: one button per role that may be removed."""
+    """/revoke: one button per role that may be removed, MAX_BUTTONS a page."""
     head = [escape(notice), ""] if notice else []
     if not lines:
         return "\n".join([*head, t("revoke.none", lang)]), None
+    pages = (len(lines) + MAX_BUTTONS - 1) // MAX_BUTTONS
+    # The list may have shrunk since the button was drawn: show its last page then.
+    page = min(max(page, 0), pages - 1)
+    start = page * MAX_BUTTONS
+    shown = lines[start : start + MAX_BUTTONS]
     rows = []
-    for line in lines[:MAX_BUTTONS]:
+    for line in shown:
         where = division_codes.get(line.division_id or 0, t("role.org_wide", lang))
         label = f"{short(line.name, 24)} · {role_label(line.role, lang)} · {where}"
         rows.append([InlineKeyboardButton(label, callback_data=encode("rv", line.membership_id))])
-    return "\n".join([*head, t("revoke.choose", lang)]), InlineKeyboardMarkup(rows)
+    text = [*head, t("revoke.choose", lang)]
+    if pages > 1:
+        text.append(
+            t(
+                "revoke.page",
+                lang,
+                first=start + 1,
+                last=start + len(shown),
+                total=len(lines),
+            )
+        )
+        nav = []
+        if page > 0:
+            nav.append(
+                InlineKeyboardButton(
+                    t("revoke.prev_button", lang), callback_data=encode("rvp", page - 1)
+                )
+            )
+        if page < pages - 1:
+            nav.append(
+                InlineKeyboardButton(
+                    t("revoke.next_button", lang), callback_data=encode("rvp", page + 1)
+                )
+            )
+        rows.append(nav)
+    return "\n".join(text), InlineKeyboardMarkup(rows)
 
 
 def revoke_confirm(

@@ -35,6 +35,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(enrol.invite_revoke, pattern=r"^ivx:"))
     application.add_handler(CallbackQueryHandler(enrol.revoke_ask, pattern=r"^rv:"))
     application.add_handler(CallbackQueryHandler(enrol.revoke_confirmed, pattern=r"^rvy:"))
+    application.add_handler(CallbackQueryHandler(enrol.revoke_page, pattern=r"^rvp:"))
     application.add_handler(CommandHandler("meetings", meetings.meetings_command))
     application.add_handler(CommandHandler("report", answer.report_command))
     application.add_handler(CommandHandler("cancel", answer.cancel_command))

@@ -275,7 +275,7 @@ async def members(update: Update, context: Context) -> None:
 
 
 async def _revoke_screen(
-    context: Context, actor: Actor, lang: str, notice: str | None = None
+    context: Context, actor: Actor, lang: str, notice: str | None = None, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     async with deps(context).sessions() as session:
         overview = await members_overview(session)
@@ -284,7 +284,7 @@ async def _revoke_screen(
         m for m in overview.lines() if m.person_id != actor.person_id and may_grant(actor, m.role)
     ]
     codes = {d.division_id: d.code for d in overview.divisions}
-    return revoke_list(lines, codes, lang, notice)
+    return revoke_list(lines, codes, lang, notice, page)
 
 
 async def revoke(update: Update, context: Context) -> None:
@@ -295,6 +295,19 @@ async def revoke(update: Update, context: Context) -> None:
     lang = language_of(update, context)
     text, markup = await _revoke_screen(context, actor, lang)
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def revoke_page(update: Update, context: Context) -> None:
+    """/revoke, next or previous page pressed: show that page of the list."""
+    pressed = await _press(update, context, "rvp")
+    if pressed is None:
+        return
+    actor, callback = pressed
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    lang = language_of(update, context)
+    await _edit(query, *await _revoke_screen(context, actor, lang, page=callback.args[0]))
 
 
 async def _revocable(

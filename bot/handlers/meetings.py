@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.auth import get_actor
+from bot.auth import get_actor, refuse
 from bot.deps import deps
 from bot.lang import language_of
 from bot.texts import t
@@ -25,7 +27,8 @@ async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     actor = await get_actor(update, context)
     lang = language_of(update, context)
     if actor is None or not actor.is_coordinator:
-        await message.reply_text(t("rounds.meetings_forbidden", lang))
+        # Audited and answered like every other refused command.
+        await refuse(update, context, actor, "meetings")
         return
     settings = deps(context).settings
     calendar = WorkCalendar()
@@ -38,7 +41,8 @@ async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             session, plan, calendar, planner_config(settings), settings.tz, materialize=False
         )
     name = plan.meeting_name_en if lang == "en" and plan.meeting_name_en else plan.meeting_name_th
-    lines = [t("rounds.meetings_title", lang, meeting=name), ""]
+    # The plan file's text goes into HTML: escape it like every other database text.
+    lines = [t("rounds.meetings_title", lang, meeting=escape(name, quote=False)), ""]
     for m in schedule.meetings:
         day = m.starts_at.astimezone(settings.tz).date()
         flags = t("rounds.meetings_manual", lang) if m.manual else ""
@@ -46,7 +50,7 @@ async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             flags += t("rounds.meetings_weekend", lang)
         holiday = calendar.holiday_name(day, lang)
         if holiday:
-            flags += t("rounds.meetings_holiday", lang, holiday=holiday)
+            flags += t("rounds.meetings_holiday", lang, holiday=escape(holiday, quote=False))
         lines.append(
             t(
                 "rounds.meetings_line",

@@ -46,6 +46,21 @@ def _month_of(r: RoundInfo) -> date:
     return r.covers_start
 
 
+def round_month(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
+    """The month a monthly round reports on, e.g. "January 2022" (Thai: month name, B.E.)."""
+    return format_date(_month_of(r), lang=lang, style="month", thai_digits=thai_digits)
+
+
+def round_name(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
+    """The round as a noun that reads after "from"/"to": its month, or its fiscal quarter."""
+    if r.kind == "quarterly":
+        try:
+            return quarter_from_key(r.key).label(lang, thai_digits=thai_digits)
+        except ValueError:
+            pass
+    return t("report.round_month", lang, month=round_month(r, lang, thai_digits))
+
+
 def round_label(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
     """The round in words: its month (monthly) or its fiscal quarter (quarterly).
 
@@ -56,8 +71,7 @@ def round_label(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
             return quarter_from_key(r.key).label(lang, thai_digits=thai_digits)
         except ValueError:
             pass
-    month = format_date(_month_of(r), lang=lang, style="month", thai_digits=thai_digits)
-    return t("report.round_monthly", lang, month=month)
+    return t("report.round_monthly", lang, month=round_month(r, lang, thai_digits))
 
 
 def round_short(r: RoundInfo, lang: str) -> str:

@@ -20,10 +20,11 @@ from bot.reports.labels import (
     long_date,
     measure_title,
     round_label,
+    round_month,
     status_name,
     when,
 )
-from bot.texts import t
+from bot.texts import meeting_title, t
 from storage.report_data import RoundReport
 from storage.summary import ItemAnswer
 
@@ -62,11 +63,12 @@ def render_meeting_docx(
     doc = new_document(font)
     header = report.header
     org = header.org_name_en if lang == "en" and header.org_name_en else header.org_name_th
-    meeting = (
+    series = (
         header.meeting_name_en
         if lang == "en" and header.meeting_name_en
         else header.meeting_name_th
     )
+    meeting = meeting_title(series, round_month(report.round, lang), lang)
     held = report.round.meeting_at or report.round.closes_at
     add_paragraph(doc, t("report.title", lang), font, TITLE_PT, bold=True, center=True)
     add_paragraph(doc, org, font, bold=True, center=True)

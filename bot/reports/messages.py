@@ -193,7 +193,7 @@ def missing_message(round_: RoundInfo, silent: Sequence[SilentDivision], *, lang
         if s.nudged_today:
             lines[0] += " " + t("missing.nudged_today", lang)
         for p in s.people:
-            role = t(f"missing.role.{p.role}", lang)
+            role = t(f"role.{p.role}", lang)
             name = esc(p.name) + (f" @{esc(p.username)}" if p.username else "")
             if p.reachable:
                 lines.append(f"• {name} ({role})")

@@ -22,7 +22,7 @@ from bot.reports.labels import (
     division_name,
     evidence_list,
     measure_title,
-    round_label,
+    round_name,
     round_short,
     status_name,
     when,
@@ -107,8 +107,8 @@ def render_period_docx(
             "report.rounds_span",
             lang,
             count=digits(str(len(report.rounds)), lang),
-            first=round_label(report.rounds[0], lang),
-            last=round_label(report.rounds[-1], lang),
+            first=round_name(report.rounds[0], lang),
+            last=round_name(report.rounds[-1], lang),
         )
         add_paragraph(doc, span, font, center=True)
     table = add_table(doc, [t(f"report.col.{c}", lang) for c in COLUMNS], font, WIDTHS_CM)

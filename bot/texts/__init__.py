@@ -44,6 +44,28 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+# Thai grammar for meeting_title (not wording: the plan file supplies the meeting's name).
+_TH_MEETING_VERB = "ประชุม"
+_TH_NOUN_PREFIX = "การ"
+_TH_MONTHLY = "ประจำเดือน"
+
+
+def meeting_title(series: str, month: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One meeting of the plan's meeting series, as a heading names it.
+
+    The plan names the series ("ประชุมหัวหน้าส่วนราชการประจำเดือน"); one meeting of it reads
+    "การประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕", not "…ประจำเดือน ประจำเดือนมกราคม…".
+    `month` comes formatted ("มกราคม ๒๕๖๕", "January 2022"); a series named without
+    "ประจำเดือน" or already as a noun ("การประชุม…") reads the same.
+    """
+    series = series.strip()
+    if lang == "th":
+        if series.startswith(_TH_MEETING_VERB):
+            series = _TH_NOUN_PREFIX + series
+        series = series.removesuffix(_TH_MONTHLY).rstrip()
+    return t("meeting.title", lang, meeting=series, month=month)
+
+
 def placeholders(template: str) -> set[str]:
     """The `{names}` a template expects (used to check the catalogs agree)."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -7,8 +7,8 @@ MESSAGES: dict[str, str] = {
     "cmd.report": "Report progress on the measures",
     "cmd.cancel": "Cancel what you are doing",
     "cmd.summary": "Summary of the current round",
-    "cmd.missing": "Divisions that have not reported",
-    "cmd.history": "Reporting history",
+    "cmd.missing": "Divisions not fully reported",
+    "cmd.history": "Status history of a measure or division, round by round",
     "cmd.export": "Export a report as a file",
     "cmd.meetings": "Meeting schedule",
     "cmd.members": "People in each division",
@@ -18,8 +18,6 @@ MESSAGES: dict[str, str] = {
     "unknown.command": "Sorry, that command is not known. Type /help to see what you can use.",
     "plan.responsible_all": "Every division",
     "kb.measure": "{icon} Measure {seq} {title}",
-    "org.default": "the municipality",
-    "meeting.default": "monthly meeting of division heads",
     "language.set": (
         "The bot will now write to you in English (type /language to switch back to Thai)."
     ),
@@ -28,4 +26,5 @@ MESSAGES: dict[str, str] = {
         "Sorry, please use this bot in a private chat with it, to keep the information "
         "confidential."
     ),
+    "meeting.title": "{meeting}, {month}",
 }

@@ -23,7 +23,7 @@ TH: dict[str, str] = {
     "role.admin": "ผู้ดูแลระบบ",
     "role.coordinator": "ผู้ประสานงาน",
     "role.head": "หัวหน้าหน่วยงาน",
-    "role.member": "ผู้ได้รับมอบหมายของหน่วยงาน",
+    "role.member": "ผู้ได้รับมอบหมาย",
     "role.org_wide": "ระดับองค์กร",
     # /start with a token, and plain /start
     "enrol.welcome": (
@@ -42,9 +42,9 @@ TH: dict[str, str] = {
     "enrol.refused_already": (
         "ท่านมีบทบาทนี้อยู่แล้ว จึงไม่มีการเปลี่ยนแปลงใด ๆ กรุณาพิมพ์ /whoami เพื่อดูบทบาทของท่าน"
     ),
-    "enrol.private_only": "กรุณาเปิดลิงก์เชิญในแชตส่วนตัวกับบอทนี้",
+    "enrol.private_only": "กรุณาเปิดลิงก์เชิญในแชตส่วนตัวกับบอตนี้",
     "enrol.greeting": (
-        "สวัสดี คุณ{name}\n"
+        "เรียน {name}\n"
         "ยินดีต้อนรับสู่ระบบติดตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส\n\n"
         "บทบาทของท่าน:\n{roles}\n\n"
         "กรุณาพิมพ์ /help เพื่อดูคำสั่งที่ใช้ได้"
@@ -53,7 +53,7 @@ TH: dict[str, str] = {
     "whoami.text": "ข้อมูลของท่าน\nชื่อ: {name}\nรหัสผู้ใช้ Telegram: {user_id}\n\nบทบาท:\n{roles}",
     # /help
     "menu.help_title": "<b>วิธีใช้งาน</b> คำสั่งที่ท่านใช้ได้",
-    "menu.help_footer": "หากมีข้อสงสัย กรุณาติดต่อผู้ประสานงาน กองยุทธศาสตร์และงบประมาณ",
+    "menu.help_footer": "หากมีข้อสงสัย กรุณาติดต่อผู้ประสานงาน",
     # /invite
     "invite.choose_division": (
         "<b>สร้างลิงก์เชิญ</b>\nกรุณาเลือกหน่วยงานของผู้ที่จะเชิญ หรือเลือก “ระดับองค์กร” สำหรับผู้ประสานงาน"
@@ -86,6 +86,9 @@ TH: dict[str, str] = {
     # /revoke
     "revoke.choose": "<b>ถอนสิทธิ์ผู้ใช้งาน</b>\nกรุณาเลือกบทบาทที่ต้องการถอน",
     "revoke.none": "ยังไม่มีผู้ใช้งานที่ถอนสิทธิ์ได้",
+    "revoke.page": "แสดงรายการที่ {first}–{last} จากทั้งหมด {total} รายการ",
+    "revoke.prev_button": "« หน้าก่อนหน้า",
+    "revoke.next_button": "หน้าถัดไป »",
     "revoke.confirm": (
         "<b>กรุณายืนยันการถอนสิทธิ์</b>\n{name} – {role}\n\nเมื่อถอนแล้ว บุคคลนี้จะใช้งานในบทบาทนี้ไม่ได้อีก"
     ),
@@ -122,7 +125,7 @@ EN: dict[str, str] = {
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",
     "role.head": "Division head",
-    "role.member": "Division member",
+    "role.member": "Delegate",
     "role.org_wide": "Organization-wide",
     "enrol.welcome": (
         "You are registered. Thank you.\n\nYour role: {role}\n\nType /help to see what you can use."
@@ -150,14 +153,12 @@ EN: dict[str, str] = {
     ),
     "enrol.private_only": "Please open the invitation link in a private chat with this bot.",
     "enrol.greeting": (
-        "Hello, {name}.\nWelcome to the integrity and transparency measures follow-up.\n\n"
+        "Dear {name},\nWelcome to the integrity and transparency measures follow-up.\n\n"
         "Your roles:\n{roles}\n\nType /help to see what you can use."
     ),
     "whoami.text": "About you\nName: {name}\nTelegram user id: {user_id}\n\nRoles:\n{roles}",
     "menu.help_title": "<b>How to use this bot</b>: the commands you may use",
-    "menu.help_footer": (
-        "For questions, please contact the coordinators at the Strategy and Budget Division."
-    ),
+    "menu.help_footer": "For questions, please contact a coordinator.",
     "invite.choose_division": (
         "<b>Create an invitation link</b>\n"
         "Please choose the division of the person you invite, or “Organization-wide” for "
@@ -194,6 +195,9 @@ EN: dict[str, str] = {
     "members.no_divisions": "No divisions yet. Please import a plan first.",
     "revoke.choose": "<b>Remove a role</b>\nPlease choose the role to remove.",
     "revoke.none": "Nobody holds a role that could be removed.",
+    "revoke.page": "Showing {first}–{last} of {total}.",
+    "revoke.prev_button": "« Previous page",
+    "revoke.next_button": "Next page »",
     "revoke.confirm": (
         "<b>Please confirm</b>\n{name} – {role}\n\n"
         "Once removed, this person can no longer act in this role."

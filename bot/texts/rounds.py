@@ -7,17 +7,17 @@ from the database are HTML-escaped by the caller; the templates themselves are H
 TH: dict[str, str] = {
     "rounds.greeting": "เรียน {name}",
     "rounds.prompt": (
-        "<b>{meeting}</b>\n"
-        "ประจำเดือน{month} วันที่ {when}\n\n"
+        "<b>{title}</b>\n"
+        "วันที่ {when}\n\n"
         "ขอความอนุเคราะห์{division}รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรม"
-        "และความโปร่งใส ประจำเดือน{month} เพื่อนำเสนอในที่ประชุม\n\n"
+        "และความโปร่งใส เพื่อนำเสนอในที่ประชุม\n\n"
         "มาตรการที่ขอให้รายงาน:\n{measures}\n\n"
         "กรุณาเลือกมาตรการด้านล่างเพื่อรายงานผล ก่อนการประชุมวันที่ {when}"
     ),
     "rounds.reminder": (
-        "<b>ขอเรียนเตือน: {meeting}</b>\n"
+        "<b>ขอเรียนเตือน: {title}</b>\n"
         "วันที่ {when}\n\n"
-        "{division}ยังรายงานผลการดำเนินการประจำเดือน{month} ไม่ครบ "
+        "{division}ยังรายงานผลการดำเนินการไม่ครบ "
         "คงเหลือ {left} มาตรการ:\n{measures}\n\n"
         "ขอความอนุเคราะห์รายงานผลก่อนการประชุม กรุณาเลือกมาตรการด้านล่าง"
     ),
@@ -47,11 +47,9 @@ TH: dict[str, str] = {
     ),
     "rounds.measure_line": "• มาตรการที่ {seq} {title}",
     "rounds.measure_line_done": "✅ มาตรการที่ {seq} {title}",
-    "rounds.month_round": "ประจำเดือน{month}",
+    "rounds.month_round": "รอบรายงานประจำเดือน{month}",
     "rounds.digest_monthly": (
-        "<b>สรุปก่อน{meeting}</b>\n"
-        "ประจำเดือน{month} ประชุมวันที่ {when}\n"
-        "รายงานครบแล้ว {done} จาก {total} หน่วยงาน"
+        "<b>สรุปผลการรายงานก่อน{title}</b>\nวันที่ {when}\nรายงานครบแล้ว {done} จาก {total} หน่วยงาน"
     ),
     "rounds.digest_quarterly": (
         "<b>สรุปการติดตามและประเมินผล{quarter}</b>\n"
@@ -69,23 +67,22 @@ TH: dict[str, str] = {
     "rounds.meetings_weekend": " ⚠️ ตรงกับวันหยุดสุดสัปดาห์",
     "rounds.meetings_holiday": " ⚠️ ตรงกับวันหยุด: {holiday}",
     "rounds.meetings_none": "ยังไม่มีแผนหรือกำหนดการประชุมในระบบ",
-    "rounds.meetings_forbidden": "ขออภัย คำสั่งนี้สำหรับผู้ประสานงานและผู้ดูแลระบบเท่านั้น",
 }
 
 EN: dict[str, str] = {
     "rounds.greeting": "Dear {name}",
     "rounds.prompt": (
-        "<b>{meeting}</b>\n"
-        "{month}, on {when}\n\n"
-        "{division}: please report progress on the integrity and transparency measures "
-        "for {month}, to be presented at the meeting.\n\n"
+        "<b>{title}</b>\n"
+        "on {when}\n\n"
+        "{division}: please report progress on the integrity and transparency measures, "
+        "to be presented at the meeting.\n\n"
         "Measures to report:\n{measures}\n\n"
         "Please choose a measure below and report before the meeting on {when}."
     ),
     "rounds.reminder": (
-        "<b>Reminder: {meeting}</b>\n"
+        "<b>Reminder: {title}</b>\n"
         "on {when}\n\n"
-        "{division} has not yet reported everything for {month}; "
+        "{division} has not yet reported everything; "
         "{left} measure(s) left:\n{measures}\n\n"
         "Please report before the meeting: choose a measure below."
     ),
@@ -114,10 +111,10 @@ EN: dict[str, str] = {
     ),
     "rounds.measure_line": "• Measure {seq} {title}",
     "rounds.measure_line_done": "✅ Measure {seq} {title}",
-    "rounds.month_round": "Report for {month}",
+    "rounds.month_round": "Monthly round {month}",
     "rounds.digest_monthly": (
-        "<b>Before the {meeting}</b>\n"
-        "{month}, meeting on {when}\n"
+        "<b>Before the meeting: {title}</b>\n"
+        "on {when}\n"
         "{done} of {total} divisions have reported everything"
     ),
     "rounds.digest_quarterly": (
@@ -136,5 +133,4 @@ EN: dict[str, str] = {
     "rounds.meetings_weekend": " ⚠️ falls on a weekend",
     "rounds.meetings_holiday": " ⚠️ falls on a holiday: {holiday}",
     "rounds.meetings_none": "No plan or meeting dates yet.",
-    "rounds.meetings_forbidden": "Sorry, this command is for coordinators and administrators.",
 }

@@ -8,8 +8,8 @@ MESSAGES: dict[str, str] = {
     "cmd.report": "รายงานความก้าวหน้าของมาตรการ",
     "cmd.cancel": "ยกเลิกรายการที่กำลังทำอยู่",
     "cmd.summary": "สรุปผลการรายงานรอบปัจจุบัน",
-    "cmd.missing": "หน่วยงานที่ยังไม่ได้รายงาน",
-    "cmd.history": "ประวัติการรายงาน",
+    "cmd.missing": "หน่วยงานที่ยังรายงานไม่ครบ",
+    "cmd.history": "ประวัติสถานะรายรอบของมาตรการหรือหน่วยงาน",
     "cmd.export": "ส่งออกรายงานเป็นไฟล์",
     "cmd.meetings": "กำหนดการประชุม",
     "cmd.members": "รายชื่อผู้ใช้งานของแต่ละหน่วยงาน",
@@ -20,9 +20,9 @@ MESSAGES: dict[str, str] = {
     "unknown.command": "ขออภัย ไม่พบคำสั่งนี้ กรุณาพิมพ์ /help เพื่อดูคำสั่งที่ใช้ได้",
     "plan.responsible_all": "ทุกหน่วยงาน",
     "kb.measure": "{icon} มาตรการที่ {seq} {title}",
-    "org.default": "เทศบาล",
-    "meeting.default": "การประชุมหัวหน้าส่วนราชการประจำเดือน",
     "language.set": "ระบบจะแสดงข้อความถึงท่านเป็นภาษาไทย (พิมพ์ /language เพื่อเปลี่ยนเป็นภาษาอังกฤษ)",
     "cmd.language": "เปลี่ยนภาษา ไทย/อังกฤษ",
     "auth.private_only": "ขออภัย กรุณาใช้งานบอตนี้ในแชตส่วนตัวกับบอตเท่านั้น เพื่อรักษาความลับของข้อมูล",
+    # One meeting of the plan's series; built by bot.texts.meeting_title.
+    "meeting.title": "{meeting}ประจำเดือน{month}",
 }

@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli import main
+from storage import audit
 from storage.db import session_factory
+from storage.models import Plan
 from tests.bot.harness import running_bot
 from tests.conftest import SEED_PLAN
 from tests.factories import enrol
@@ -123,6 +126,9 @@ async def test_meetings_command_for_coordinators_only(engine: AsyncEngine, db_ur
     from tests.factories import seed_plan
 
     await seed_plan(sessions)
+    async with sessions() as session, session.begin():
+        # A plan file's text is not HTML: a "<" or "&" in it must reach the chat as written.
+        await session.execute(update(Plan).values(meeting_name_th="ประชุม <หัวหน้า> & ส่วนราชการ"))
     await enrol(sessions, 501, "coordinator")
     await enrol(sessions, 502, "head", "FIN")
     fake = FakeTelegram()
@@ -130,8 +136,12 @@ async def test_meetings_command_for_coordinators_only(engine: AsyncEngine, db_ur
         fake.send_text(502, "/meetings")
         refused = await fake.wait_for_message(502)
         assert "ผู้ประสานงาน" in (refused.text or "")
+        async with sessions() as session:
+            events = await audit.recent(session, action=audit.ACTION_REFUSED)
+        assert [e.detail for e in events] == [{"action": "meetings", "reason": "not_allowed"}]
         fake.send_text(501, "/meetings")
         listed = await fake.wait_for_message(501)
         text = listed.text or ""
         assert "๒๖ ม.ค. ๒๕๖๕ เวลา ๐๙.๓๐ น." in text
         assert "มกราคม ๒๕๖๕" in text
+        assert "กำหนดการประชุม <หัวหน้า> & ส่วนราชการ" in text

@@ -54,7 +54,12 @@ async def test_one_monthly_round_end_to_end(
         # Five working days before the meeting: every enrolled person of each division is asked.
         await run_tick()
         prompt = await head.expect("ประจำเดือนมกราคม ๒๕๖๕", buttons=True)
-        assert "๒๖ ม.ค. ๒๕๖๕" in _text(prompt)
+        # The meeting named once, its month once: no "ประจำเดือน ประจำเดือน…".
+        assert (
+            "การประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕\nวันที่ ๒๖ ม.ค. ๒๕๖๕ เวลา ๐๙.๓๐ น."
+            in _text(prompt)
+        )
+        assert _text(prompt).count("ประจำเดือน") == 1
         owed = [d for _, d in prompt.buttons()]
         assert len(owed) == 4  # FIN: measure 1, and 3, 5, 6 that fall to every division
         await member.expect("ประจำเดือนมกราคม ๒๕๖๕", buttons=True)
@@ -92,13 +97,18 @@ async def test_one_monthly_round_end_to_end(
         await run_tick()
         reminder = await palad.expect("ขอเรียนเตือน", buttons=True)
         assert "มาตรการที่ 2" in _text(reminder)
+        assert "ขอเรียนเตือน: การประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕\n" in _text(reminder)
         assert not [m for m in fake.messages(FIN_HEAD)[head.seen :] if "เตือน" in _text(m)]
         assert not [m for m in fake.messages(FIN_MEMBER)[member.seen :] if "เตือน" in _text(m)]
 
         # One working day before: the coordinators' digest names who is missing.
         clock.now = bkk(2022, 1, 25, 9, 1)
         await run_tick()
-        digest = await coordinator.expect("สรุปก่อน")
+        digest = await coordinator.expect("สรุปผลการรายงานก่อนการประชุม")
+        assert _text(digest).startswith(
+            "สรุปผลการรายงานก่อนการประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕\n"
+            "วันที่ ๒๖ ม.ค. ๒๕๖๕ เวลา ๐๙.๓๐ น.\n"
+        )
         assert "✅ สำนักคลัง" in _text(digest)
         assert "⏳ สำนักปลัดเทศบาล" in _text(digest)
 

@@ -59,8 +59,8 @@ async def test_coordinator_summary_and_drill_down(
         assert msg.parse_mode == "HTML" and len(_text(msg)) < 4096
         text = _text(msg)
         assert "ประจำเดือนมกราคม ๒๕๖๕" in text
-        assert "รายงานแล้ว 4/" in text and "ส่งช้า 1" in text
-        assert "ยังไม่รายงาน:" in text and "สำนักการช่าง" not in text.split("ยังไม่รายงาน:")[0]
+        assert "รายงานแล้ว 4/" in text and "รายงานล่าช้า 1 รายการ" in text
+        assert "ยังรายงานไม่ครบ:" in text and "สำนักการช่าง" not in text.split("ยังรายงานไม่ครบ:")[0]
         assert "✅1" in text and "⚠️1" in text
         data = [d for _, d in msg.buttons()]
         m1 = encode("sm", sc.jan, sc.ids.measures[1])
@@ -81,7 +81,7 @@ async def test_coordinator_summary_and_drill_down(
 
         fake.press(COORD, msg.message_id, encode("sd", sc.jan, sc.ids.divisions["PALAD"]))
         palad = await fake.wait_for_message(COORD, lambda m: "จัดอบรม" in _text(m))
-        assert "(ส่งช้า)" in _text(palad)
+        assert "(รายงานล่าช้า)" in _text(palad)
 
 
 async def test_head_sees_only_own_division(
@@ -92,8 +92,8 @@ async def test_head_sees_only_own_division(
         msg = await fake.wait_for_message(HEAD, lambda m: "สรุปผลการรายงาน" in _text(m))
         text = _text(msg)
         assert "แสดงเฉพาะหน่วยงานของท่าน" in text
-        assert text.split("ยังไม่รายงาน:")[1].split("\n")[0].strip() == "สำนักคลัง"
-        assert "มาตรการ 2" not in str(msg.buttons())  # PALAD's measure is not offered
+        assert text.split("ยังรายงานไม่ครบ:")[1].split("\n")[0].strip() == "สำนักคลัง"
+        assert "มาตรการที่ 2" not in str(msg.buttons())  # PALAD's measure is not offered
         divisions = [d for _, d in msg.buttons() if d.startswith("sd:")]
         assert divisions == [encode("sd", sc.jan, sc.ids.divisions["FIN"])]
 
@@ -169,7 +169,7 @@ async def test_missing_and_nudge_once_a_day(
 ) -> None:
     async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(COORD, "/missing")
-        msg = await fake.wait_for_message(COORD, lambda m: "หน่วยงานที่ยังไม่รายงาน" in _text(m))
+        msg = await fake.wait_for_message(COORD, lambda m: "หน่วยงานที่ยังรายงานไม่ครบ" in _text(m))
         text = _text(msg)
         assert "หัวหน้า <สาธารณสุข> (หัวหน้าหน่วยงาน)" in text
         assert "ยังไม่มีผู้ลงทะเบียนในหน่วยงานนี้" in text  # e.g. ENG
@@ -187,7 +187,7 @@ async def test_missing_and_nudge_once_a_day(
         assert nudge not in [d for _, d in again.buttons()]
         # A head sees their own division's silence, without nudge buttons.
         fake.send_text(HEAD, "/missing")
-        own = await fake.wait_for_message(HEAD, lambda m: "หน่วยงานที่ยังไม่รายงาน" in _text(m))
+        own = await fake.wait_for_message(HEAD, lambda m: "หน่วยงานที่ยังรายงานไม่ครบ" in _text(m))
         assert "สำนักคลัง" in _text(own) and "สำนักปลัดเทศบาล" not in _text(own)
         assert own.buttons() == []
     async with sessions() as s:
@@ -203,10 +203,12 @@ async def test_history_round_by_round(
         fake.send_text(COORD, "/history")
         msg = await fake.wait_for_message(COORD, lambda m: "ประวัติสถานะ" in _text(m))
         fake.press(COORD, msg.message_id, encode("hm", sc.ids.measures[1]))
-        h = await fake.wait_for_message(COORD, lambda m: "ประวัติ มาตรการที่ 1" in _text(m))
+        h = await fake.wait_for_message(COORD, lambda m: "ประวัติสถานะรายรอบ มาตรการที่ 1" in _text(m))
         assert "ธ.ค. ๖๔ 🔄 · ม.ค. ๖๕ ✅" in _text(h)
         fake.press(COORD, msg.message_id, encode("hd", sc.ids.divisions["STRAT"]))
-        hd = await fake.wait_for_message(COORD, lambda m: "ประวัติ กองยุทธศาสตร์" in _text(m))
+        hd = await fake.wait_for_message(
+            COORD, lambda m: "ประวัติสถานะรายรอบ กองยุทธศาสตร์" in _text(m)
+        )
         assert "ไตรมาส ๑/๖๕ ✅" in _text(hd)  # the quarterly round, with its quarter
         fake.send_text(HEAD, "/history")
         own = await fake.wait_for_message(HEAD, lambda m: "ประวัติสถานะ" in _text(m))

@@ -80,14 +80,14 @@ def test_xlsx_has_every_answer_in_thai(data: Data) -> None:
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
     assert head[:4] == ("รอบ", "มาตรการ", "หน่วยงาน", "สถานะ")
-    assert "วันเวลาที่รายงาน (พ.ศ.)" in head and "ส่งช้า" in head
+    assert "วันเวลาที่รายงาน (พ.ศ.)" in head and "รายงานล่าช้า" in head
     body = [dict(zip(head, r, strict=True)) for r in rows[1:]]
     answered = [r for r in body if r["สถานะ"] != "ยังไม่รายงาน"]
     assert len(answered) == data.jan_report_count
     assert {r["ผลการดำเนินการ"] for r in answered if r["ผลการดำเนินการ"]} == data.jan_texts
     assert all(str(r["วันเวลาที่รายงาน (พ.ศ.)"]).find("2565") > 0 for r in answered)
     assert {r["รอบ"] for r in body} == {"ประจำเดือนมกราคม ๒๕๖๕"}
-    late = [r for r in answered if r["ส่งช้า"] == "ส่งช้า"]
+    late = [r for r in answered if r["รายงานล่าช้า"] == "รายงานล่าช้า"]
     assert [r["หน่วยงาน"] for r in late] == ["สำนักปลัดเทศบาล"]
     fin = [r for r in answered if r["หน่วยงาน"] == "สำนักคลัง"]
     assert [r["ฉบับ"] for r in fin] == ["ถูกแทนที่ด้วยฉบับใหม่", "ฉบับล่าสุด"]
@@ -117,7 +117,7 @@ def test_meeting_docx(data: Data) -> None:
     font = thai_font()
     paragraphs, tables, doc = _docx_text(render_meeting_docx(data.meeting, TZ, font, NOW))
     assert "เทศบาลนครนครศรีธรรมราช" in paragraphs
-    assert "ประชุมหัวหน้าส่วนราชการประจำเดือน ครั้งวันที่ ๒๖ มกราคม ๒๕๖๕" in paragraphs
+    assert "การประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕ เมื่อวันที่ ๒๖ มกราคม ๒๕๖๕" in paragraphs
     assert "ผลการดำเนินการประจำเดือนมกราคม ๒๕๖๕" in paragraphs
     assert any(p.startswith("มาตรการที่ ๑ สร้างการรับรู้") for p in paragraphs)
     assert len(tables) == 6
@@ -144,6 +144,7 @@ def test_period_docx_mirrors_the_document_table(data: Data) -> None:
     assert paragraphs[0] == (
         "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๖๕"
     )
+    assert paragraphs[2] == "รวม ๓ รอบ ตั้งแต่เดือนธันวาคม ๒๕๖๔ ถึงเดือนมกราคม ๒๕๖๕"
     [table] = tables
     assert table[0] == [
         "มาตรการ/แนวทาง",

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardMarkup
+
 from bot.menus import ALL_COMMANDS, STRANGER_COMMANDS, commands_for, help_lines, menu
-from bot.people_views import paginate
+from bot.people_views import MAX_BUTTONS, paginate, revoke_list
 from bot.texts import CATALOGS
+from storage.people import MemberLine
 
 
 def test_every_command_has_a_description_in_both_languages() -> None:
@@ -61,3 +66,35 @@ def test_paginate_breaks_between_lines_under_the_limit() -> None:
     assert all(len(p) <= 1000 for p in pages)
     assert "\n".join(pages).splitlines() == lines
     assert paginate([]) == []
+
+
+def _line(n: int) -> MemberLine:
+    at = datetime(2022, 1, 1, tzinfo=UTC)
+    return MemberLine(n, n, 1000 + n, f"Person {n}", None, "head", 1, at, None)
+
+
+def _buttons(markup: InlineKeyboardMarkup | None) -> list[str]:
+    assert markup is not None
+    return [str(b.callback_data) for row in markup.inline_keyboard for b in row]
+
+
+def test_revoke_list_pages_past_the_button_limit() -> None:
+    lines = [_line(n) for n in range(1, MAX_BUTTONS * 2 + 6)]  # two full pages and 5 more
+    text, markup = revoke_list(lines, {1: "FIN"}, "th")
+    buttons = _buttons(markup)
+    assert buttons[:MAX_BUTTONS] == [f"rv:{n}" for n in range(1, MAX_BUTTONS + 1)]
+    assert buttons[MAX_BUTTONS:] == ["rvp:1"]  # no "previous" on the first page
+    assert f"1–{MAX_BUTTONS} จากทั้งหมด {len(lines)}" in text
+    text, markup = revoke_list(lines, {1: "FIN"}, "en", page=2)
+    assert _buttons(markup) == [f"rv:{n}" for n in range(MAX_BUTTONS * 2 + 1, len(lines) + 1)] + [
+        "rvp:1"
+    ]
+    assert f"Showing {MAX_BUTTONS * 2 + 1}–{len(lines)} of {len(lines)}" in text
+    # A page past the end (the list shrank since the button was drawn) shows the last one.
+    assert revoke_list(lines, {1: "FIN"}, "en", page=9) == (text, markup)
+
+
+def test_a_short_revoke_list_has_no_paging() -> None:
+    text, markup = revoke_list([_line(1), _line(2)], {1: "FIN"}, "th")
+    assert _buttons(markup) == ["rv:1", "rv:2"]
+    assert "จากทั้งหมด" not in text

@@ -48,4 +48,4 @@ def test_measure_detail_fits_with_long_answers() -> None:
     text = measure_message(MeasureDetail(ROUND, items[0].measure, tuple(items)), lang="th", tz=TZ)
     assert len(text) < 4096
     plain = parse_html(text)
-    assert "<b>ข้อความยาวมาก</b>" in plain and "(ส่งช้า)" in plain
+    assert "<b>ข้อความยาวมาก</b>" in plain and "(รายงานล่าช้า)" in plain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.texts import CATALOGS, pick_language, placeholders, t
+from bot.texts import CATALOGS, meeting_title, pick_language, placeholders, t
 
 
 def test_catalogs_have_the_same_keys() -> None:
@@ -44,3 +44,22 @@ def test_alerts_fit_a_callback_answer() -> None:
         for key, value in catalog.items():
             if key.endswith("_alert"):
                 assert len(value) <= 200, key
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        "ประชุมหัวหน้าส่วนราชการประจำเดือน",  # the seed plan's name of the series
+        "การประชุมหัวหน้าส่วนราชการประจำเดือน",
+        "ประชุมหัวหน้าส่วนราชการ",
+        " ประชุมหัวหน้าส่วนราชการ ประจำเดือน ",
+    ],
+)
+def test_a_meeting_title_says_monthly_once(series: str) -> None:
+    title = meeting_title(series, "มกราคม ๒๕๖๕", "th")
+    assert title == "การประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕"
+
+
+def test_a_meeting_title_in_english() -> None:
+    title = meeting_title("Monthly meeting of division heads", "January 2022", "en")
+    assert title == "Monthly meeting of division heads, January 2022"
