@@ -51,7 +51,7 @@ class SilentDivision:
 class NudgeResult:
     """What pressing "nudge" did."""
 
-    outcome: Literal["created", "already", "no_people", "not_silent"]
+    outcome: Literal["created", "already", "no_people", "not_silent", "closed"]
     created: int = 0
 
 
@@ -156,6 +156,9 @@ async def create_nudges(
     items = await item_answers(session, [round_], division_ids=[division_id], with_text=False)
     if not any(i.answer is None for i in items):
         return NudgeResult("not_silent")
+    if not round_.is_open(now):
+        # After the meeting a nudge would ask for a report "by" a date already past.
+        return NudgeResult("closed")
     slot = nudge_slot(now, tz)
     if await _nudged_divisions(session, round_.id, [division_id], slot):
         return NudgeResult("already")

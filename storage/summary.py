@@ -245,26 +245,48 @@ async def round_by_key(
     return _round_info(row) if row else None
 
 
-async def open_rounds(session: AsyncSession, now: datetime) -> tuple[RoundInfo, ...]:
-    """Rounds taking answers now, the one closing first first."""
+def _asking(
+    q: Select[Round, datetime], division_ids: Collection[int] | None
+) -> Select[Round, datetime]:
+    """Keep only rounds that ask one of these divisions something (None: every round)."""
+    if division_ids is None:
+        return q
+    return q.where(
+        Round.id.in_(
+            select(RoundItem.round_id).where(RoundItem.division_id.in_(list(division_ids)))
+        )
+    )
+
+
+async def open_rounds(
+    session: AsyncSession, now: datetime, division_ids: Collection[int] | None = None
+) -> tuple[RoundInfo, ...]:
+    """Rounds taking answers now (of these divisions), the one closing first first."""
     q = (
         _round_query()
         .where(Round.opens_at <= now, Round.closes_at > now)
         .order_by(Round.closes_at, Round.id)
     )
-    return tuple(_round_info(row) for row in (await session.execute(q)).all())
+    rows = (await session.execute(_asking(q, division_ids))).all()
+    return tuple(_round_info(row) for row in rows)
 
 
-async def current_round(session: AsyncSession, now: datetime) -> RoundInfo | None:
-    """The open round closing first, else the most recently closed one, else None."""
-    opened = await open_rounds(session, now)
+async def current_round(
+    session: AsyncSession, now: datetime, division_ids: Collection[int] | None = None
+) -> RoundInfo | None:
+    """The open round closing first, else the most recently closed one, else None.
+
+    A division head passes their divisions: a round that asks them nothing is not theirs.
+    """
+    opened = await open_rounds(session, now, division_ids)
     if opened:
         return opened[0]
-    q = (
+    q = _asking(
         _round_query()
         .where(Round.closes_at <= now)
         .order_by(Round.closes_at.desc(), Round.id.desc())
-        .limit(1)
+        .limit(1),
+        division_ids,
     )
     row = (await session.execute(q)).first()
     return _round_info(row) if row else None

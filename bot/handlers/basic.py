@@ -83,6 +83,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logging.getLogger("bot.errors").error(
         "handler failed for update %s", getattr(update, "update_id", "-"), exc_info=context.error
     )
+    if isinstance(update, Update) and update.callback_query is not None:
+        # Stop the button's spinner; the apology below says what happened.
+        try:
+            await update.callback_query.answer()
+        except Exception:  # the query may be too old or the network down; never loop on it
+            log.debug("could not answer the callback query", exc_info=True)
     if isinstance(update, Update) and update.effective_chat:
         lang = language_of(update, context)
         try:

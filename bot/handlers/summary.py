@@ -105,19 +105,28 @@ async def _refuse(update: Update, message: str, lang: str, /, **values: object) 
 
 
 async def _chosen_round(
-    session: AsyncSession, args: Sequence[str] | None, at: datetime
+    session: AsyncSession,
+    args: Sequence[str] | None,
+    at: datetime,
+    scope: frozenset[int] | None,
 ) -> tuple[RoundInfo | None, str | None]:
     """The round named in the command's argument, else the current one; and the bad key."""
     if args:
         key = args[0][:16]
         return await round_by_key(session, key), key
-    return await current_round(session, at), None
+    return await current_round(session, at, scope), None
 
 
 async def _round_or_refuse(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, session: AsyncSession, lang: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    session: AsyncSession,
+    lang: str,
+    actor: Actor,
 ) -> RoundInfo | None:
-    round_, bad_key = await _chosen_round(session, context.args, deps(context).clock())
+    round_, bad_key = await _chosen_round(
+        session, context.args, deps(context).clock(), _scope(actor)
+    )
     if round_ is None:
         if bad_key is not None:
             await _refuse(update, "summary.unknown_round", lang, key=bad_key)
@@ -136,11 +145,15 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     lang, scope, d = _lang(actor, context), _scope(actor), deps(context)
     async with d.sessions() as session:
-        round_ = await _round_or_refuse(update, context, session, lang)
+        round_ = await _round_or_refuse(update, context, session, lang, actor)
         if round_ is None:
             return
         summary = await round_summary(session, round_, scope)
-        others = [r for r in await open_rounds(session, deps(context).clock()) if r.id != round_.id]
+        others = [
+            r
+            for r in await open_rounds(session, deps(context).clock(), _scope(actor))
+            if r.id != round_.id
+        ]
         divisions = [
             division_ref(x)
             for x in await round_divisions(session, round_.id)
@@ -165,11 +178,13 @@ async def missing_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     lang, d = _lang(actor, context), deps(context)
     async with d.sessions() as session:
-        round_ = await _round_or_refuse(update, context, session, lang)
+        round_ = await _round_or_refuse(update, context, session, lang, actor)
         if round_ is None:
             return
         silent = await silent_divisions(session, round_, d.clock(), d.settings.tz, _scope(actor))
-    markup = nudge_keyboard(round_, silent, lang) if actor.is_coordinator else None
+    # Nudges only while the round is open: afterwards they would ask for the impossible.
+    may_nudge = actor.is_coordinator and round_.is_open(d.clock())
+    markup = nudge_keyboard(round_, silent, lang) if may_nudge else None
     await _send(update, missing_message(round_, silent, lang=lang), markup)
 
 
@@ -196,7 +211,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     lang = _lang(actor, context)
     async with deps(context).sessions() as session:
-        round_ = await _round_or_refuse(update, context, session, lang)
+        round_ = await _round_or_refuse(update, context, session, lang, actor)
     if round_ is not None:
         await _export(update, context, actor, round_, lang)
 

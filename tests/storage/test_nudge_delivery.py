@@ -34,6 +34,8 @@ async def test_nudge_is_sent_once_to_the_silent_division(sessions: Sessions) -> 
         assert (await create_nudges(s, rnd, fin, now, BKK)).outcome == "not_silent"
     async with sessions() as s, s.begin():
         assert (await create_nudges(s, rnd, health, now, BKK)).outcome == "already"
+        after_meeting = bkk(2022, 1, 27, 9, 0)
+        assert (await create_nudges(s, rnd, health, after_meeting, BKK)).outcome == "closed"
 
     deliver.calls.clear()
     await run(sessions, now, deliver)
