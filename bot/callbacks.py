@@ -33,6 +33,7 @@ VERBS: dict[str, int] = {
     "hm": 1,  # history of a measure
     "hd": 1,  # history of a division
     "ex": 2,  # export: round, format index
+    "sr": 1,  # back to the summary of a round
 }
 
 

@@ -76,3 +76,10 @@ def history_keyboard(
         for d in divisions
     ]
     return InlineKeyboardMarkup([*_rows(by_measure, 4), *_rows(by_division, 2)])
+
+
+def back_to_summary(round_id: int, lang: str) -> InlineKeyboardMarkup:
+    """One button back to the round's summary, under a detail screen."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t("summary.back", lang), callback_data=encode("sr", round_id))]]
+    )

@@ -178,9 +178,9 @@ async def _measure_screen(ctx: ItemContext, session: AsyncSession, d: Deps, lang
         actions=actions,
         previous=previous,
         current=current,
+        # Said before the status buttons, so it is read before the choice is made.
+        late=t("answer.late_notice", lang) + "\n\n" if ctx.round.closes_at <= d.clock() else "",
     )
-    if ctx.round.closes_at <= d.clock():
-        screen += "\n\n" + t("answer.late_notice", lang)
     return screen
 
 

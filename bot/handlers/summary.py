@@ -22,7 +22,7 @@ from bot.callbacks import Callback, decode
 from bot.deps import deps
 from bot.exports import round_files
 from bot.lang import language_of
-from bot.report_keyboards import history_keyboard, nudge_keyboard, summary_keyboard
+from bot.report_keyboards import back_to_summary, history_keyboard, nudge_keyboard, summary_keyboard
 from bot.reports.fonts import FontMissingError
 from bot.reports.labels import division_name, round_label
 from bot.reports.messages import (
@@ -56,7 +56,7 @@ from storage.summary import (
 log = logging.getLogger("bot.summary")
 
 # The button verbs handled here (see bot.callbacks.VERBS).
-BUTTONS = r"^(sm|sd|nd|hm|hd|ex):"
+BUTTONS = r"^(sm|sd|nd|hm|hd|ex|sr):"
 # How many rounds /history shows on a phone.
 HISTORY_ROUNDS = 12
 EXPORT_FORMATS = ("xlsx", "docx", "png")
@@ -143,17 +143,20 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     actor = await _actor(update, context)
     if actor is None:
         return
+    async with deps(context).sessions() as session:
+        round_ = await _round_or_refuse(update, context, session, _lang(actor, context), actor)
+    if round_ is not None:
+        await _show_summary(update, context, actor, round_)
+
+
+async def _show_summary(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, round_: RoundInfo
+) -> None:
+    """Send one round's summary, as far as this person may see it."""
     lang, scope, d = _lang(actor, context), _scope(actor), deps(context)
     async with d.sessions() as session:
-        round_ = await _round_or_refuse(update, context, session, lang, actor)
-        if round_ is None:
-            return
         summary = await round_summary(session, round_, scope)
-        others = [
-            r
-            for r in await open_rounds(session, deps(context).clock(), _scope(actor))
-            if r.id != round_.id
-        ]
+        others = [r for r in await open_rounds(session, d.clock(), scope) if r.id != round_.id]
         divisions = [
             division_ref(x)
             for x in await round_divisions(session, round_.id)
@@ -163,12 +166,26 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         summary,
         lang=lang,
         tz=d.settings.tz,
-        now=deps(context).clock(),
+        now=d.clock(),
         own_only=scope is not None,
         other_open=others,
     )
     measures = [m.measure for m in summary.measures]
     await _send(update, text, summary_keyboard(round_, measures, divisions, lang))
+
+
+async def summary_again(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, cb: Callback, lang: str
+) -> None:
+    """sr: back to a round's summary from one of its detail screens."""
+    async with deps(context).sessions() as session:
+        round_ = await round_by_id(session, cb.args[0])
+    if round_ is None:
+        await _refuse(update, "summary.stale", lang)
+        return
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await _show_summary(update, context, actor, round_)
 
 
 async def missing_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -298,7 +315,11 @@ async def open_measure(
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
-    await _send(update, measure_message(detail, lang=lang, tz=d.settings.tz))
+    await _send(
+        update,
+        measure_message(detail, lang=lang, tz=d.settings.tz),
+        back_to_summary(round_id, lang),
+    )
 
 
 async def open_division(
@@ -319,7 +340,11 @@ async def open_division(
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
-    await _send(update, division_message(detail, lang=lang, tz=d.settings.tz))
+    await _send(
+        update,
+        division_message(detail, lang=lang, tz=d.settings.tz),
+        back_to_summary(round_id, lang),
+    )
 
 
 async def nudge_division(
@@ -407,4 +432,5 @@ ROUTES = {
     "hm": measure_history,
     "hd": division_history,
     "ex": export_round,
+    "sr": summary_again,
 }

@@ -8,7 +8,7 @@ TH: dict[str, str] = {
         "<i>{round}</i>\n"
         "หน่วยงาน: {division}\n\n"
         "<b>วิธีดำเนินการ</b>\n{actions}\n\n"
-        "{previous}{current}"
+        "{previous}{current}{late}"
         "กรุณาเลือกสถานะการดำเนินการ"
     ),
     "answer.previous": "<b>รายงานรอบก่อน</b> ({when}): {status}\n{text}\n\n",
@@ -82,7 +82,7 @@ EN: dict[str, str] = {
         "<i>{round}</i>\n"
         "Division: {division}\n\n"
         "<b>Actions</b>\n{actions}\n\n"
-        "{previous}{current}"
+        "{previous}{current}{late}"
         "Please choose the status."
     ),
     "answer.previous": "<b>Last round's answer</b> ({when}): {status}\n{text}\n\n",

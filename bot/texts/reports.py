@@ -66,6 +66,7 @@ TH: dict[str, str] = {
     "missing.nudge_no_people": "{name} ไม่มีผู้ที่ติดต่อได้ กรุณาประสานทางอื่น",
     "missing.nudge_not_silent": "{name} รายงานครบแล้ว ไม่ต้องแจ้งเตือน",
     "missing.nudge_closed": "รอบนี้ปิดรับรายงานแล้ว จึงไม่สามารถแจ้งเตือน{name}ได้",
+    "summary.back": "« กลับไปหน้าสรุปของรอบนี้",
     "missing.coordinators_only": "ขออภัย การแจ้งเตือนสงวนไว้สำหรับผู้ประสานงาน",
     # /history
     "history.choose": "กรุณาเลือกมาตรการหรือหน่วยงานที่ต้องการดูประวัติสถานะรายรอบ",
@@ -180,6 +181,7 @@ EN: dict[str, str] = {
     "missing.nudge_no_people": "Nobody in {name} can be reached; please contact them another way.",
     "missing.nudge_not_silent": "{name} has answered everything; no reminder needed.",
     "missing.nudge_closed": "This round has closed, so {name} cannot be reminded.",
+    "summary.back": "« Back to this round's summary",
     "missing.coordinators_only": "Sorry, only coordinators can send reminders.",
     "history.choose": "Please choose a measure or a division to see its status round by round.",
     "history.title_measure": "<b>Status history of measure {seq}</b> {title}",

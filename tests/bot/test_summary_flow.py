@@ -82,6 +82,13 @@ async def test_coordinator_summary_and_drill_down(
         fake.press(COORD, msg.message_id, encode("sd", sc.jan, sc.ids.divisions["PALAD"]))
         palad = await fake.wait_for_message(COORD, lambda m: "จัดอบรม" in _text(m))
         assert "(รายงานล่าช้า)" in _text(palad)
+        # A detail screen leads back to the summary: no scrolling up on a phone.
+        seen = fake.sent_count(COORD)
+        fake.press(COORD, palad.message_id, encode("sr", sc.jan))
+        again = await fake.wait_for_message(
+            COORD, lambda m: "สรุปผลการรายงาน" in _text(m), after=seen
+        )
+        assert [d for _, d in again.buttons()] == data
 
 
 async def test_head_sees_only_own_division(
