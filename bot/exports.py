@@ -7,7 +7,7 @@ in a worker thread so a large chart or document does not stall the bot's event l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -18,7 +18,13 @@ from bot.reports.fonts import thai_font
 from bot.reports.meeting_docx import render_meeting_docx
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_csv, render_xlsx
-from storage.report_data import export_rows, period_report, plan_header, round_report
+from storage.report_data import (
+    ExportRow,
+    export_rows,
+    period_report,
+    plan_header,
+    round_report,
+)
 from storage.summary import RoundInfo, RoundSummary, plan_rounds, round_summaries
 
 FORMATS = ("xlsx", "docx", "csv", "png")
@@ -77,22 +83,11 @@ async def round_files(
             earlier = [r for r in every if r.closes_at <= round_.closes_at]
             chart = await round_summaries(session, earlier, division_ids)
 
-    def render() -> list[ReportFile]:
-        out = []
-        for fmt in [f for f in FORMATS if f in formats]:
-            if fmt == "xlsx":
-                data = render_xlsx(rows, summary, tz, lang)
-            elif fmt == "csv":
-                data = render_csv(rows, tz, lang)
-            elif fmt == "docx":
-                assert report is not None
-                data = render_meeting_docx(report, tz, thai_font(), now, lang)
-            else:
-                data = render_chart(chart, thai_font(), lang)
-            out.append(ReportFile(fmt, file_name(round_.key, fmt, division_codes), data))
-        return out
+    def docx() -> bytes:
+        assert report is not None
+        return render_meeting_docx(report, tz, thai_font(), now, lang)
 
-    return await asyncio.to_thread(render)
+    return await _render(formats, rows, summary, chart, docx, round_.key, division_codes, tz, lang)
 
 
 async def period_files(
@@ -121,6 +116,26 @@ async def period_files(
         )
     stem = f"{header.code}-period"
 
+    def docx() -> bytes:
+        assert report is not None
+        return render_period_docx(report, tz, thai_font(), now, lang)
+
+    return await _render(formats, rows, summaries, summaries, docx, stem, division_codes, tz, lang)
+
+
+async def _render(
+    formats: Collection[str],
+    rows: Sequence[ExportRow],
+    summaries: Sequence[RoundSummary],
+    chart: Sequence[RoundSummary],
+    docx: Callable[[], bytes],
+    stem: str,
+    division_codes: Sequence[str],
+    tz: tzinfo,
+    lang: str,
+) -> list[ReportFile]:
+    """Render the asked formats in a worker thread (the same for a round and a period)."""
+
     def render() -> list[ReportFile]:
         out = []
         for fmt in [f for f in FORMATS if f in formats]:
@@ -129,10 +144,9 @@ async def period_files(
             elif fmt == "csv":
                 data = render_csv(rows, tz, lang)
             elif fmt == "docx":
-                assert report is not None
-                data = render_period_docx(report, tz, thai_font(), now, lang)
+                data = docx()
             else:
-                data = render_chart(summaries, thai_font(), lang)
+                data = render_chart(chart, thai_font(), lang)
             out.append(ReportFile(fmt, file_name(stem, fmt, division_codes), data))
         return out
 

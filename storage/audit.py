@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEvent
+from storage.text import clean_json, clean_text
 from storage.types import utcnow
 
 # Action names, one place so the bot, the CLI and the tests agree on them.
@@ -37,8 +38,8 @@ async def record(
         action=action,
         actor_person_id=actor_person_id,
         actor_telegram_id=actor_telegram_id,
-        detail=dict(detail or {}),
-        note=note,
+        detail=clean_json(dict(detail or {})),
+        note=clean_text(note),
     )
     session.add(event)
     await session.flush()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import STATUSES, Draft, Evidence, Measure, Report, Round, RoundItem
+from storage.text import clean_json, clean_text
 
 # A report's text stays small enough to show whole in one Telegram message with its context.
 TEXT_LIMIT = 3000
@@ -208,6 +209,8 @@ def extend_draft(
     draft: Draft, *, text: str = "", evidence: Sequence[dict[str, Any]] = (), now: datetime
 ) -> None:
     """Add text and evidence to a draft, all or nothing: a refusal leaves the draft unchanged."""
+    text = clean_text(text)
+    evidence = [clean_json(e) for e in evidence]
     combined = f"{draft.text}\n{text}" if draft.text and text else (draft.text or text)
     if len(combined) > TEXT_LIMIT:
         raise AnswerRefused("text_too_long")

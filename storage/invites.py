@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from storage import audit
 from storage.models import ORG_WIDE_ROLES, ROLES, Division, Invite, Membership, Person
+from storage.text import clean_text
 from storage.types import utcnow
 
 DEFAULT_TTL = timedelta(days=7)
@@ -232,7 +233,7 @@ async def redeem_invite(
         person = Person(
             telegram_user_id=who.telegram_user_id,
             chat_id=who.chat_id,
-            name=who.name,
+            name=clean_text(who.name),
             username=who.username,
             language=who.language,
             created_at=now,
