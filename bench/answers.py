@@ -217,8 +217,8 @@ async def run(people: int) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Command line: `python -m bench.answers [--people N]`."""
+def main(argv: list[str] | None = None) -> int:
+    """Command line: `python -m bench.answers [--people N]`; 1 when an answer was not stored."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--people", type=int, default=200)
     args = parser.parse_args(argv)
@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> None:
         f"bot (goal >= 0.5), {result['ratio_vs_callbacks_only']:.2f} against callbacks only"
     )
     print(json.dumps(result))
+    return 0 if ours["stored"] == ours["answers"] else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
