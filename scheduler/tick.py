@@ -342,7 +342,12 @@ async def _record(
         await mark_unreachable(session, item.person_id, now)
         await store.mark_retry(session, item.id, None, f"unreachable: {outcome.error}")
         report.unreachable += 1
-    elif isinstance(outcome, Failed) or attempts >= config.max_attempts:
+    elif isinstance(outcome, Failed) or (
+        # A 429 (Retry with Telegram's `after`) says "not now", not "this cannot go": under
+        # sustained flood control it must not use up the attempts and lose the prompt. Its
+        # moment passing (stale) still bounds it.
+        attempts >= config.max_attempts and outcome.after is None
+    ):
         await store.mark_final(session, item.id, "failed", outcome.error)
         report.failed += 1
         log.error("delivery %s failed for good: %s", item.id, outcome.error)

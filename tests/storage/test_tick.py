@@ -276,3 +276,17 @@ async def test_a_nudge_row_is_sent_by_the_tick(sessions: Sessions) -> None:
     await run(sessions, now, sender)
     assert [c.kind for c in sender.calls] == ["nudge"]
     assert BKK  # zone used for the meeting above
+
+
+async def test_flood_control_does_not_use_up_the_attempts(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol(sessions, HEADS["FIN"], "head", "FIN")
+    answers = iter([Retry("429: flood", after=5)] * 20)
+    sender = Recorder(lambda out: next(answers, Sent(1)))
+    now = bkk(2021, 10, 19, 9, 1)
+    for _ in range(21):  # twenty 429s, more than max_attempts, then it goes through
+        await run(sessions, now, sender)
+        now += dt.timedelta(seconds=6)
+    async with sessions() as session:
+        (row,) = await deliveries(session, kind="prompt")
+    assert row.state == "sent" and row.attempts == 21

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from bot.delivery import ChatPacer, WindowLimiter
 from tests.fakebot import ManualClock
@@ -44,4 +45,4 @@ async def test_concurrent_senders_never_break_either_limit() -> None:
         assert sum(1 for t in times[i:] if t < at + 1.0) <= 30
     for chat in (1, 2, 3):
         mine = sorted(at for at, c in granted if c == chat)
-        assert all(b - a >= 1.0 for a, b in zip(mine, mine[1:], strict=False))
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(mine))
