@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -139,7 +140,7 @@ def settings_for(server: FakeBotApiServer, url: str) -> Settings:
     """Settings for a bot on the fake server; the tick is driven here, not by the JobQueue."""
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
-        telegram_bot_token=TOKEN,
+        telegram_bot_token=SecretStr(TOKEN),
         telegram_api_url=server.base_url,
         database_url=url,
         scheduler_enabled=False,

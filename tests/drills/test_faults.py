@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +26,8 @@ from tests.fakebot import FakeTelegram, ManualClock, fake_bot
 from tests.scheduling import BKK, CAL, CONFIG, bkk
 
 Sessions = async_sessionmaker[AsyncSession]
+# PTB 22.2+ warns on each 429 that retry_after will become a timedelta; delivery handles both.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 # Not STRAT: on the 19 October prompt day, the prompt is the one notice each person is owed.
 CODES = ("PALAD", "FIN", "ENG", "HEALTH", "EDU", "WELFARE", "HR", "AUDIT")
 CHATS = [7000 + i for i in range(50)]
