@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PLAN ?= plans/nst-city-2565.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit install bench clean
+.PHONY: run test lint typecheck unit install bench drill clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The SIGKILL drill (the other drills run in `make test`, tests/drills).
+drill: $(STAMP)
+	$(BIN)/python -m bench.drill_kill
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each module has a `main() -> int`; add new benchmarks here.
-BENCHMARKS: tuple[str, ...] = ("bench.summary",)
+BENCHMARKS: tuple[str, ...] = ("bench.summary", "bench.answers", "bench.broadcast", "bench.memory")
 
 
 def main() -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import time
 import warnings
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,11 +22,51 @@ from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachab
 log = logging.getLogger(__name__)
 
 
+class WindowLimiter:
+    """At most `limit` sends in any `window` seconds (Telegram: 30 per second for one bot).
+
+    A sliding window, as Telegram and the fake Bot API count, rather than a leaky bucket: a
+    bucket that lets a full burst through and then drips lets the 31st message into the same
+    second and earns a 429 (whose retry costs a whole second). Each caller reserves the next
+    free slot before sleeping, so concurrent senders never take the same one. `margin` absorbs
+    the jitter between when we send and when Telegram counts the message.
+    """
+
+    def __init__(
+        self,
+        limit: int = 30,
+        window: float = 1.0,
+        *,
+        margin: float = 0.03,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.limit, self.window, self.margin = limit, window + margin, margin
+        self._clock, self._sleep = clock, sleep
+        self._slots: deque[float] = deque()
+
+    async def wait(self) -> None:
+        """Sleep until a send fits in the window, having claimed its slot."""
+        now = self._clock()
+        # Slots that left the window can no longer limit a send at `now` or later.
+        while self._slots and self._slots[0] <= now - self.window:
+            self._slots.popleft()
+        slot = now
+        if len(self._slots) >= self.limit:
+            # Reserved in order, so the deque stays sorted and this is the slot to wait out.
+            slot = max(now, self._slots[-self.limit] + self.window)
+        self._slots.append(slot)
+        if slot > now:
+            await self._sleep(slot - now)
+
+
 class ChatPacer:
-    """At most one message per `interval` seconds to the same chat (Telegram: 1/s private).
+    """At most one message per `interval` seconds to the same chat (Telegram: 1/s private),
+    and, through `overall`, Telegram's limit for the whole bot.
 
     Kept in memory on purpose: losing it on restart costs at most one early message, which
-    Telegram answers with a 429 that the tick retries.
+    Telegram answers with a 429 that the tick retries. Safe for concurrent senders: waits for
+    one chat are taken in turn, and a chat's clock starts when its send is let through.
     """
 
     def __init__(
@@ -34,22 +75,29 @@ class ChatPacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        overall: WindowLimiter | None = None,
     ) -> None:
         self.interval = interval
         self._clock, self._sleep = clock, sleep
+        self.overall = overall or WindowLimiter(clock=clock, sleep=sleep)
         self._last: dict[int, float] = {}
+        self._turns: dict[int, asyncio.Lock] = {}
 
     async def wait(self, chat_id: int) -> None:
-        """Sleep until the chat may receive the next message, then claim the slot."""
-        last = self._last.get(chat_id)
-        if last is not None:
-            gap = last + self.interval - self._clock()
-            if gap > 0:
-                await self._sleep(gap)
-        self._last[chat_id] = self._clock()
+        """Sleep until the chat and the bot may both send the next message, then claim it."""
+        turn = self._turns.setdefault(chat_id, asyncio.Lock())
+        async with turn:
+            last = self._last.get(chat_id)
+            if last is not None:
+                gap = last + self.interval - self._clock()
+                if gap > 0:
+                    await self._sleep(gap)
+            await self.overall.wait()
+            self._last[chat_id] = self._clock()
         if len(self._last) > 10_000:  # forget old chats; only the last second matters
             horizon = self._clock() - self.interval
             self._last = {c: at for c, at in self._last.items() if at > horizon}
+            self._turns = {c: lock for c, lock in self._turns.items() if lock.locked()}
 
 
 class TelegramDelivery:

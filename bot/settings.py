@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Bangkok"
     scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
     scheduler_enabled: bool = True
+    # A send recorded as leaving but with no outcome is resent only after this long (it may
+    # still be in flight in another process). Lower it only where one process runs, e.g. drills.
+    scheduler_inflight_grace_seconds: float = Field(default=120.0, ge=0, le=86400)
     prompt_working_days_before: int = Field(default=5, ge=0, le=30)
     prompt_time: str = "09:00"
     reminder_working_days_before: int = Field(default=2, ge=0, le=30)

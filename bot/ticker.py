@@ -7,13 +7,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.delivery import TelegramDelivery
 from bot.settings import Settings
 from scheduler.planner import PlannerConfig
-from scheduler.tick import TickConfig, tick
+from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar
 from storage.types import utcnow
 
@@ -36,7 +37,11 @@ def planner_config(settings: Settings) -> PlannerConfig:
 
 def tick_config(settings: Settings) -> TickConfig:
     """The tick's configuration from the settings."""
-    return TickConfig(planner=planner_config(settings), tz=settings.tz)
+    return TickConfig(
+        planner=planner_config(settings),
+        tz=settings.tz,
+        inflight_grace=dt.timedelta(seconds=settings.scheduler_inflight_grace_seconds),
+    )
 
 
 def install_tick(
@@ -52,9 +57,17 @@ def install_tick(
     config = tick_config(settings)
     calendar = WorkCalendar()
     deliver = TelegramDelivery(application.bot, sessions, settings.tz)
+    state = TickState()
 
     async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:
-        await tick(sessions, clock(), deliver, config, calendar)
+        try:
+            await tick(sessions, clock(), deliver, config, calendar, state)
+        except (SQLAlchemyError, OSError) as exc:
+            # The database is away (locked, restarting, unreachable). Nothing was sent without
+            # its intent committed; the next tick tries again and catches up. One line, no trace,
+            # since it repeats every tick until the database is back.
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            log.warning("tick skipped, database unavailable (%s); trying again next tick", reason)
 
     # Jobs are derived from data on every run, never pickled; coalesce and no grace time so
     # that a busy loop or a suspended laptop runs the tick late rather than skipping it.

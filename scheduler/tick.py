@@ -12,10 +12,16 @@ Guarantees (see README, "Delivery guarantees"):
   `attempts`).
 * After downtime, what is still relevant is sent; what went stale (its round closed, e.g. a
   prompt whose meeting has started) is recorded `skipped`, never sent.
+* Up to `send_concurrency` sends are in flight at once (a sequential loop is bound by the
+  round trip to Telegram, not by its limits); so at most that many are ambiguous at a crash.
+* The database failing after a send (it went away mid-round) does not make the send ambiguous:
+  the outcome is kept in `TickState` and recorded first by the next tick, before anything else
+  is sent. Only a crash while it is kept there falls back to the rule above.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -36,7 +42,7 @@ from storage.rounds import RoundSpec, all_plans, upsert_rounds
 
 log = logging.getLogger(__name__)
 
-__all__ = ["REMINDER_KINDS", "TickConfig", "TickReport", "tick"]
+__all__ = ["REMINDER_KINDS", "TickConfig", "TickReport", "TickState", "tick"]
 
 # Kinds that go only to divisions that are still silent (re-checked just before sending).
 REMINDER_KINDS = frozenset({"reminder", "reminder1", "reminder2", "nudge"})
@@ -54,6 +60,8 @@ class TickConfig:
     # A send in flight for less than this may still be running elsewhere; leave it alone.
     inflight_grace: dt.timedelta = dt.timedelta(minutes=2)
     batch_limit: int = 300
+    # Sends in flight at once: with Telegram ~0.1-0.3 s away, one at a time cannot reach 30/s.
+    send_concurrency: int = 8
     backoff_base: float = 30.0
     backoff_cap: float = 3600.0
     max_attempts: int = 15
@@ -75,17 +83,44 @@ class TickReport:
     resumed: int = 0
 
 
+@dataclass(frozen=True)
+class _Unrecorded:
+    item: store.DueDelivery
+    attempts: int
+    outcome: Outcome
+    at: dt.datetime
+
+
+@dataclass
+class TickState:
+    """What one tick leaves to the next in memory: outcomes the database refused to record."""
+
+    unrecorded: list[_Unrecorded] = field(default_factory=list)
+
+
 async def tick(
     sessions: async_sessionmaker[AsyncSession],
     now: dt.datetime,
     deliver: Deliver,
     config: TickConfig,
     calendar: WorkCalendar,
+    state: TickState | None = None,
 ) -> TickReport:
-    """One pass: sync meetings, rounds and intents for `now`; skip the stale; send the due."""
+    """One pass: sync meetings, rounds and intents for `now`; skip the stale; send the due.
+
+    Raises when the database fails; pass the same `state` to every tick so that outcomes it
+    could not record are recorded by the next one.
+    """
     if now.tzinfo is None:
         raise ValueError("tick needs an aware `now`")
     report = TickReport()
+    state = state if state is not None else TickState()
+    # Before anything else: until these are recorded, their rows look in flight.
+    while state.unrecorded:
+        kept = state.unrecorded[0]
+        async with sessions() as session, session.begin():
+            await _record(session, kept.item, kept.attempts, kept.outcome, kept.at, config, report)
+        state.unrecorded.pop(0)
     async with sessions() as session, session.begin():
         for plan in await all_plans(session):
             schedule = await load_schedule(
@@ -100,8 +135,7 @@ async def tick(
             inflight_before=now - config.inflight_grace,
             limit=config.batch_limit,
         )
-    for item in due:
-        await _send_one(sessions, item, now, deliver, config, report)
+    await _send_all(sessions, due, now, deliver, config, report, state)
     if any(vars(report).values()):
         log.info("tick %s: %s", now.isoformat(), report)
     return report
@@ -197,6 +231,46 @@ async def _intents(
     ]
 
 
+async def _send_all(
+    sessions: async_sessionmaker[AsyncSession],
+    due: list[store.DueDelivery],
+    now: dt.datetime,
+    deliver: Deliver,
+    config: TickConfig,
+    report: TickReport,
+    state: TickState,
+) -> None:
+    """Send `due` with up to `send_concurrency` workers; re-raise the first failure."""
+    queue = iter(due)  # shared: each item goes to exactly one worker
+    # Our own writes take turns: SQLite has one writer, and waiting on its busy handler
+    # (sleeps of up to 100 ms) would cost more than the few milliseconds each write takes.
+    writes = asyncio.Lock()
+    failures: list[Exception] = []
+
+    async def worker() -> None:
+        for item in queue:
+            if failures:
+                return  # the database failed: stop starting sends, let those in flight end
+            try:
+                await _send_one(sessions, item, now, deliver, config, report, state, writes)
+            except Exception as exc:
+                failures.append(exc)
+                return
+
+    workers = max(1, min(config.send_concurrency, len(due)))
+    tasks = [asyncio.ensure_future(worker()) for _ in range(workers)]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        # Only reached with work left when we are cancelled or dying: the other sends stop too,
+        # as they would in a crash, and stay in flight for the next start to resolve.
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if failures:
+        raise failures[0]
+
+
 async def _send_one(
     sessions: async_sessionmaker[AsyncSession],
     item: store.DueDelivery,
@@ -204,8 +278,10 @@ async def _send_one(
     deliver: Deliver,
     config: TickConfig,
     report: TickReport,
+    state: TickState,
+    writes: asyncio.Lock,
 ) -> None:
-    async with sessions() as session, session.begin():
+    async with writes, sessions() as session, session.begin():
         if (
             item.kind in REMINDER_KINDS
             and item.round_id is not None
@@ -238,8 +314,14 @@ async def _send_one(
     except Exception as exc:  # a rendering bug must not stop the other deliveries
         log.exception("delivery %s raised", item.id)
         outcome = Retry(f"{type(exc).__name__}: {exc}")
-    async with sessions() as session, session.begin():
-        await _record(session, item, outgoing.attempts, outcome, now, config, report)
+    try:
+        async with writes, sessions() as session, session.begin():
+            await _record(session, item, outgoing.attempts, outcome, now, config, report)
+    except Exception:
+        # We know what Telegram answered; the database could not take it. Keep it for the next
+        # tick rather than leave the row looking in flight (which would send it again).
+        state.unrecorded.append(_Unrecorded(item, outgoing.attempts, outcome, now))
+        raise
 
 
 async def _record(
@@ -260,7 +342,12 @@ async def _record(
         await mark_unreachable(session, item.person_id, now)
         await store.mark_retry(session, item.id, None, f"unreachable: {outcome.error}")
         report.unreachable += 1
-    elif isinstance(outcome, Failed) or attempts >= config.max_attempts:
+    elif isinstance(outcome, Failed) or (
+        # A 429 (Retry with Telegram's `after`) says "not now", not "this cannot go": under
+        # sustained flood control it must not use up the attempts and lose the prompt. Its
+        # moment passing (stale) still bounds it.
+        attempts >= config.max_attempts and outcome.after is None
+    ):
         await store.mark_final(session, item.id, "failed", outcome.error)
         report.failed += 1
         log.error("delivery %s failed for good: %s", item.id, outcome.error)

@@ -19,6 +19,7 @@ from tests.factories import enrol, seed_plan
 from tests.scheduling import (
     BKK,
     CAL,
+    CONFIG,
     COORDINATOR,
     HEADS,
     Recorder,
@@ -141,17 +142,22 @@ async def test_restart_between_intent_and_send_resends_exactly_once(sessions: Se
     async with sessions() as session:
         row = await session.get(Delivery, victim.delivery_id)
         assert row is not None and row.state == "pending" and row.sending_since is not None
+        # Sends run side by side: every one that had left when the process died is in flight.
+        inflight = {
+            d.id for d in await deliveries(session, kind="prompt") if d.sending_since is not None
+        }
+    assert victim.delivery_id in inflight and len(inflight) <= CONFIG.send_concurrency
 
-    # Within the in-flight grace another process might still be sending it: left alone.
+    # Within the in-flight grace another process might still be sending them: left alone.
     soon = Recorder()
     await run(sessions, bkk(2021, 12, 22, 9, 1), soon)
-    assert victim.delivery_id not in {c.delivery_id for c in soon.calls}
-    assert len(soon.calls) == len(HEADS) - 1
+    assert not inflight & {c.delivery_id for c in soon.calls}
+    assert len(soon.calls) == len(HEADS) - len(inflight)
 
     later = Recorder()
     report = await run(sessions, bkk(2021, 12, 22, 9, 10), later)
-    assert [c.delivery_id for c in later.calls] == [victim.delivery_id]
-    assert report.resumed == 1 and report.sent == 1
+    assert sorted(c.delivery_id for c in later.calls) == sorted(inflight)
+    assert report.resumed == len(inflight) and report.sent == len(inflight)
     again = Recorder()
     await run(sessions, bkk(2021, 12, 22, 10), again)
     assert again.calls == []
@@ -270,3 +276,17 @@ async def test_a_nudge_row_is_sent_by_the_tick(sessions: Sessions) -> None:
     await run(sessions, now, sender)
     assert [c.kind for c in sender.calls] == ["nudge"]
     assert BKK  # zone used for the meeting above
+
+
+async def test_flood_control_does_not_use_up_the_attempts(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol(sessions, HEADS["FIN"], "head", "FIN")
+    answers = iter([Retry("429: flood", after=5)] * 20)
+    sender = Recorder(lambda out: next(answers, Sent(1)))
+    now = bkk(2021, 10, 19, 9, 1)
+    for _ in range(21):  # twenty 429s, more than max_attempts, then it goes through
+        await run(sessions, now, sender)
+        now += dt.timedelta(seconds=6)
+    async with sessions() as session:
+        (row,) = await deliveries(session, kind="prompt")
+    assert row.state == "sent" and row.attempts == 21
