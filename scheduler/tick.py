@@ -293,7 +293,7 @@ async def _send_one(
             report.answered_skipped += 1
             return
         # Committed before the request leaves: this is the intent the crash rule is about.
-        if not await store.begin_send(session, item.id, now):
+        if not await store.begin_send(session, item.id, now, item.attempts):
             return
     if item.interrupted:
         # Decision: at-least-once for a send interrupted by a crash (see the module docstring).

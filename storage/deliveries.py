@@ -132,11 +132,21 @@ async def due_deliveries(
     ]
 
 
-async def begin_send(session: AsyncSession, delivery_id: int, now: datetime) -> bool:
-    """Record that the send is leaving now; False when the row is no longer pending."""
+async def begin_send(
+    session: AsyncSession, delivery_id: int, now: datetime, seen_attempts: int
+) -> bool:
+    """Claim the send; False when the row is no longer as we read it.
+
+    The claim is a compare-and-set on `attempts`: of two senders (a second replica, or a tick
+    running late) that read the same pending row, only the first one's update matches.
+    """
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.state == "pending")
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.state == "pending",
+            Delivery.attempts == seen_attempts,
+        )
         .values(sending_since=now, attempts=Delivery.attempts + 1)
     )
     return bool(getattr(result, "rowcount", 0))

@@ -290,3 +290,24 @@ async def test_flood_control_does_not_use_up_the_attempts(sessions: Sessions) ->
     async with sessions() as session:
         (row,) = await deliveries(session, kind="prompt")
     assert row.state == "sent" and row.attempts == 21
+
+
+async def test_two_senders_reading_the_same_row_claim_it_once(sessions: Sessions) -> None:
+    from storage import deliveries as store
+
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    # Record the intents without sending: every send fails with a retry right away.
+    await run(sessions, bkk(2022, 1, 19, 9, 1), Recorder(lambda out: Retry("down")))
+    now = bkk(2022, 1, 19, 9, 5)
+    async with sessions() as a, sessions() as b:
+        first = await store.due_deliveries(a, now, inflight_before=now, limit=50)
+        second = await store.due_deliveries(b, now, inflight_before=now, limit=50)
+    assert first and [d.id for d in first] == [d.id for d in second]
+    claimed = []
+    for replica in (first, second):  # both replicas act on what they read
+        for item in replica:
+            async with sessions() as s, s.begin():
+                if await store.begin_send(s, item.id, now, item.attempts):
+                    claimed.append(item.id)
+    assert sorted(claimed) == sorted(d.id for d in first)  # each row claimed exactly once
