@@ -25,7 +25,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -171,15 +171,49 @@ async def _sync_plan(
     people: dict[int, list[Person]] = {}
     for planned in opened:
         stored = rounds[planned.key]
-        for notice in planned.notices:
-            if notice.due_at > now or notice.stale_at <= now - config.catchup:
-                continue
+        due_now = [
+            n for n in planned.notices if n.due_at <= now and n.stale_at > now - config.catchup
+        ]
+        for notice in due_now:
             intents = await _intents(session, stored, planned, notice, now, people)
-            inserted = await store.add_intents(session, intents)
-            if intents and intents[0].state == "skipped":
-                report.recorded_skipped += inserted
-            else:
-                report.created += inserted
+            if notice.kind in REMINDER_KINDS:
+                intents = await _drop_superseded(session, stored.id, notice, due_now, now, intents)
+            skipped = [i for i in intents if i.state == "skipped"]
+            report.recorded_skipped += await store.add_intents(session, skipped)
+            report.created += await store.add_intents(
+                session, [i for i in intents if i.state != "skipped"]
+            )
+
+
+# A reminder right after the request itself is noise: within this long of it, none is sent.
+ASK_QUIET = dt.timedelta(hours=20)
+ASK_KINDS = ("prompt", "request")
+
+
+async def _drop_superseded(
+    session: AsyncSession,
+    round_id: int,
+    notice: PlannedNotice,
+    due_now: list[PlannedNotice],
+    now: dt.datetime,
+    intents: list[store.Intent],
+) -> list[store.Intent]:
+    """Record as skipped the reminders that would only repeat what the person just got.
+
+    After downtime or a late enrolment several notices of one round fall due at once; the
+    person should get the request (or the latest reminder), not the request and every reminder.
+    """
+    later = any(
+        n.kind in REMINDER_KINDS and n.due_at > notice.due_at and n.stale_at > now for n in due_now
+    )
+    recent = await store.recently_asked(session, round_id, ASK_KINDS, now - ASK_QUIET)
+    out = []
+    for intent in intents:
+        if intent.state == "pending" and (later or intent.person_id in recent):
+            reason = "superseded by a later reminder" if later else "the request was just sent"
+            intent = replace(intent, state="skipped", last_error=reason)
+        out.append(intent)
+    return out
 
 
 async def _recipients(

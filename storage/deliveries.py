@@ -132,6 +132,21 @@ async def due_deliveries(
     ]
 
 
+async def recently_asked(
+    session: AsyncSession, round_id: int, kinds: Sequence[str], since: datetime
+) -> set[int]:
+    """People whose request of these kinds for the round is pending or was sent since `since`."""
+    q = select(Delivery.person_id).where(
+        Delivery.round_id == round_id,
+        Delivery.kind.in_(list(kinds)),
+        or_(
+            Delivery.state == "pending",
+            and_(Delivery.state == "sent", Delivery.sent_at >= since),
+        ),
+    )
+    return set((await session.scalars(q)).all())
+
+
 async def begin_send(
     session: AsyncSession, delivery_id: int, now: datetime, seen_attempts: int
 ) -> bool:

@@ -117,6 +117,7 @@ async def test_reminder_recorded_but_answered_before_sending_is_skipped(sessions
     people = await enrol_everyone(sessions)
     # A 5xx on the first try: the reminder waits for its retry...
     flaky = Recorder(lambda out: Retry("500") if out.kind == "reminder" else Sent(1))
+    await run(sessions, bkk(2022, 1, 19), flaky)  # the prompts go out
     await run(sessions, bkk(2022, 1, 24), flaky)
     # ...and meanwhile the division answers: the retry must not nag it.
     await answer_all(sessions, "2565-01", "FIN", people["FIN"])
@@ -222,7 +223,8 @@ async def test_unreachable_gets_nothing_until_they_write_again(sessions: Session
         assert await mark_reachable(session, blocked)
     ok = Recorder()
     await run(sessions, bkk(2022, 1, 24, 10), ok)
-    assert sorted(c.kind for c in ok.to(blocked)) == ["prompt", "reminder"]
+    # The prompt they missed, and not the reminder on top of it: it would only repeat it.
+    assert sorted(c.kind for c in ok.to(blocked)) == ["prompt"]
 
 
 async def test_moved_meeting_moves_the_round(sessions: Sessions) -> None:
@@ -311,3 +313,18 @@ async def test_two_senders_reading_the_same_row_claim_it_once(sessions: Sessions
                 if await store.begin_send(s, item.id, now, item.attempts):
                     claimed.append(item.id)
     assert sorted(claimed) == sorted(d.id for d in first)  # each row claimed exactly once
+
+
+async def test_catching_up_sends_the_request_not_every_reminder(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    # First start on 19 Jan: Q1's request (4 Jan) and both its reminders are all due.
+    sender = Recorder()
+    await run(sessions, bkk(2022, 1, 19, 9, 1), sender)
+    strat = sorted(c.kind for c in sender.to(HEADS["STRAT"]) if c.round_id is not None)
+    assert strat.count("request") == 1
+    assert "reminder1" not in strat and "reminder2" not in strat
+    async with sessions() as session:
+        rows = await deliveries(session)
+    skipped = {r.kind for r in rows if r.state == "skipped" and r.chat_id == HEADS["STRAT"]}
+    assert {"reminder1", "reminder2"} <= skipped
