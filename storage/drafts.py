@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import STATUSES, Draft, Evidence, Measure, Report, Round, RoundItem
+from storage.summary import latest_report_id
 from storage.text import clean_json, clean_text
 
 # A report's text stays small enough to show whole in one Telegram message with its context.
@@ -58,20 +59,15 @@ def accepts_answers(rnd: Round, now: datetime, late_days: int) -> bool:
 async def latest_report(
     session: AsyncSession, round_id: int, measure_id: int, division_id: int
 ) -> Report | None:
-    """The answer that counts for one item, with its evidence.
-
-    The newest answer confirmed before the round closed; only when there is none, the newest
-    late one (the same rule as storage.summary.latest_report_id).
-    """
+    """The answer that counts for one item, with its evidence (storage.summary's rule)."""
     return await session.scalar(
         select(Report)
+        .join(RoundItem, Report.id == latest_report_id())
         .where(
-            Report.round_id == round_id,
-            Report.measure_id == measure_id,
-            Report.division_id == division_id,
+            RoundItem.round_id == round_id,
+            RoundItem.measure_id == measure_id,
+            RoundItem.division_id == division_id,
         )
-        .order_by(Report.late.asc(), Report.id.desc())
-        .limit(1)
         .options(selectinload(Report.evidence), selectinload(Report.person))
     )
 
