@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import encode
 from bot.reports.labels import status_icon
-from bot.texts import t
+from bot.texts import localized, t
 from storage.answers import OwedItem
 
 # Button text on a phone: keep the measure title short enough to read at a glance.
@@ -21,10 +21,10 @@ def short(text: str, limit: int = TITLE_CHARS) -> str:
 
 
 def owed_keyboard(items: Sequence[OwedItem], lang: str) -> InlineKeyboardMarkup:
-    """One button per measure a division owes; answered ones carry a check mark."""
+    """One button per measure a division owes; answered ones carry their status icon."""
     rows = []
     for item in items:
-        title = item.measure_title_en if lang == "en" and item.measure_title_en else None
+        title = localized(lang, item.measure_title_th, item.measure_title_en)
         # An answered measure shows its status icon; an owed one a pencil.
         icon = status_icon(item.status) if item.status else "✏️"
         label = t(
@@ -32,7 +32,7 @@ def owed_keyboard(items: Sequence[OwedItem], lang: str) -> InlineKeyboardMarkup:
             lang,
             icon=icon,
             seq=item.measure_seq,
-            title=short(title or item.measure_title_th),
+            title=short(title),
         )
         rows.append(
             [

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.keyboards import owed_keyboard
-from bot.texts import meeting_title, t
+from bot.texts import localized, meeting_title, t
 from scheduler.fiscal import quarter_from_key
 from scheduler.outcomes import Outgoing
 from scheduler.thaidate import format_date, format_datetime
@@ -37,7 +37,7 @@ def _esc(value: object) -> str:
 
 
 def _division_name(division: Division, lang: str) -> str:
-    return division.name_en if lang == "en" and division.name_en else division.name_th
+    return localized(lang, division.name_th, division.name_en)
 
 
 def _measure_lines(items: Sequence[OwedItem], lang: str, *, only_owed: bool) -> str:
@@ -45,9 +45,9 @@ def _measure_lines(items: Sequence[OwedItem], lang: str, *, only_owed: bool) -> 
     for item in items:
         if only_owed and item.answered:
             continue
-        title = item.measure_title_en if lang == "en" and item.measure_title_en else None
+        title = localized(lang, item.measure_title_th, item.measure_title_en)
         key = "rounds.measure_line_done" if item.answered else "rounds.measure_line"
-        lines.append(t(key, lang, seq=item.measure_seq, title=_esc(title or item.measure_title_th)))
+        lines.append(t(key, lang, seq=item.measure_seq, title=_esc(title)))
     return "\n".join(lines)
 
 
@@ -111,11 +111,11 @@ class Renderer:
     async def _values(
         self, session: AsyncSession, rnd: Round, plan: Plan, lang: str
     ) -> dict[str, object]:
-        meeting_name = plan.meeting_name_en if lang == "en" and plan.meeting_name_en else None
+        meeting_name = localized(lang, plan.meeting_name_th, plan.meeting_name_en)
         month = self._month(rnd.covers_start, lang)
         values: dict[str, object] = {
             # One meeting of the plan's series: "การประชุม…ประจำเดือนมกราคม ๒๕๖๕".
-            "title": _esc(meeting_title(meeting_name or plan.meeting_name_th, month, lang)),
+            "title": _esc(meeting_title(meeting_name, month, lang)),
             "when": self._when(rnd.closes_at, lang),
             "month": month,
         }

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import encode
 from bot.keyboards import short
-from bot.texts import t
+from bot.texts import localized, t
 from scheduler.thaidate import format_datetime
 from storage.invites import InviteInfo
 from storage.models import ROLES, Division
@@ -32,7 +32,7 @@ def division_label(code: str | None, name_th: str | None, name_en: str | None, l
     """A division as `name (CODE)`, or the organization-wide label when there is none."""
     if code is None:
         return t("role.org_wide", lang)
-    name = name_en if lang == "en" and name_en else name_th
+    name = localized(lang, name_th, name_en)
     return f"{name} ({code})"
 
 

@@ -21,7 +21,7 @@ from bot.callbacks import Callback, decode, encode
 from bot.deps import Deps, deps
 from bot.keyboards import owed_keyboard
 from bot.labels import round_label, status_label
-from bot.texts import t
+from bot.texts import localized, t
 from scheduler.thaidate import format_datetime
 from storage import audit
 from storage.answers import owed_items
@@ -92,7 +92,7 @@ async def _division_name(session: AsyncSession, division_id: int, lang: str) -> 
     division = await session.get(Division, division_id)
     if division is None:
         return "?"
-    return division.name_en if lang == "en" and division.name_en else division.name_th
+    return localized(lang, division.name_th, division.name_en)
 
 
 def _draft_keyboard(draft: Draft, lang: str) -> InlineKeyboardMarkup:
@@ -167,7 +167,7 @@ async def _measure_screen(ctx: ItemContext, session: AsyncSession, d: Deps, lang
             status=status,
             text=text,
         )
-    title = ctx.measure.title_en if lang == "en" and ctx.measure.title_en else ctx.measure.title_th
+    title = localized(lang, ctx.measure.title_th, ctx.measure.title_en)
     screen = t(
         "answer.screen",
         lang,

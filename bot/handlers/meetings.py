@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.auth import get_actor, refuse
 from bot.deps import deps
 from bot.lang import language_of
-from bot.texts import t
+from bot.texts import localized, t
 from bot.ticker import planner_config
 from scheduler.schedule import load_schedule
 from scheduler.thaidate import format_date, format_datetime
@@ -40,7 +40,7 @@ async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         schedule = await load_schedule(
             session, plan, calendar, planner_config(settings), settings.tz, materialize=False
         )
-    name = plan.meeting_name_en if lang == "en" and plan.meeting_name_en else plan.meeting_name_th
+    name = localized(lang, plan.meeting_name_th, plan.meeting_name_en)
     # The plan file's text goes into HTML: escape it like every other database text.
     lines = [t("rounds.meetings_title", lang, meeting=escape(name, quote=False)), ""]
     for m in schedule.meetings:

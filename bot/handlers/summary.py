@@ -32,7 +32,7 @@ from bot.reports.messages import (
     missing_message,
     summary_message,
 )
-from bot.texts import pick_language, t
+from bot.texts import localized, pick_language, t
 from storage.answers import round_divisions
 from storage.nudges import create_nudges, silent_divisions
 from storage.people import Actor
@@ -272,7 +272,7 @@ async def _export(
 def division_name_of(actor: Actor, lang: str) -> list[str]:
     """The names of an actor's own divisions, in the language."""
     return [
-        (r.division_name_en if lang == "en" and r.division_name_en else r.division_name_th) or ""
+        localized(lang, r.division_name_th, r.division_name_en)
         for r in actor.roles
         if r.division_id is not None
     ]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
-from bot.texts import t
+from bot.texts import localized, t
 from bot.texts.reports import ICONS
 from scheduler.fiscal import quarter_from_key
 from scheduler.thaidate import (
@@ -99,12 +99,12 @@ def long_date(dt: datetime, tz: tzinfo, lang: str) -> str:
 
 def division_name(d: DivisionRef, lang: str) -> str:
     """The division's name in the language, Thai when no translation exists."""
-    return d.name_en if lang == "en" and d.name_en else d.name_th
+    return localized(lang, d.name_th, d.name_en)
 
 
 def measure_title(m: MeasureRef, lang: str) -> str:
     """The measure's title in the language, Thai when no translation exists."""
-    return m.title_en if lang == "en" and m.title_en else m.title_th
+    return localized(lang, m.title_th, m.title_en)
 
 
 def evidence_label(e: EvidenceRef, lang: str) -> str:

@@ -24,7 +24,7 @@ from bot.reports.labels import (
     status_name,
     when,
 )
-from bot.texts import meeting_title, t
+from bot.texts import localized, meeting_title, t
 from storage.report_data import RoundReport
 from storage.summary import ItemAnswer
 
@@ -62,12 +62,8 @@ def render_meeting_docx(
     """The meeting report of one round as a .docx file."""
     doc = new_document(font)
     header = report.header
-    org = header.org_name_en if lang == "en" and header.org_name_en else header.org_name_th
-    series = (
-        header.meeting_name_en
-        if lang == "en" and header.meeting_name_en
-        else header.meeting_name_th
-    )
+    org = localized(lang, header.org_name_th, header.org_name_en)
+    series = localized(lang, header.meeting_name_th, header.meeting_name_en)
     meeting = meeting_title(series, round_month(report.round, lang), lang)
     held = report.round.meeting_at or report.round.closes_at
     add_paragraph(doc, t("report.title", lang), font, TITLE_PT, bold=True, center=True)

@@ -27,7 +27,7 @@ from bot.reports.labels import (
     status_name,
     when,
 )
-from bot.texts import t
+from bot.texts import localized, t
 from storage.report_data import PeriodMeasure, PeriodReport
 from storage.summary import ItemAnswer
 
@@ -96,8 +96,8 @@ def render_period_docx(
     """The end-of-period report as a landscape .docx file."""
     doc = new_document(font, landscape=True)
     header = report.header
-    plan = header.title_en if lang == "en" and header.title_en else header.title_th
-    org = header.org_name_en if lang == "en" and header.org_name_en else header.org_name_th
+    plan = localized(lang, header.title_th, header.title_en)
+    org = localized(lang, header.org_name_th, header.org_name_en)
     add_paragraph(
         doc, t("report.period_title", lang, plan=plan), font, TITLE_PT, bold=True, center=True
     )

@@ -37,6 +37,11 @@ def pick_language(language_code: str | None, default: str = DEFAULT_LANGUAGE) ->
     return default
 
 
+def localized(lang: str, th: str | None, en: str | None) -> str:
+    """Data stored in both languages (names, titles): English only where it exists."""
+    return en if lang == "en" and en else (th or "")
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text for `key` in `lang` (falling back to Thai), with `values` filled in."""
     catalog = CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE])
