@@ -8,16 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import encode
 from bot.reports.labels import status_icon
+from bot.reports.messages import short
 from bot.texts import localized, t
 from storage.answers import OwedItem
 
 # Button text on a phone: keep the measure title short enough to read at a glance.
 TITLE_CHARS = 40
-
-
-def short(text: str, limit: int = TITLE_CHARS) -> str:
-    """Cut a title to `limit` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def owed_keyboard(items: Sequence[OwedItem], lang: str) -> InlineKeyboardMarkup:
@@ -32,7 +28,7 @@ def owed_keyboard(items: Sequence[OwedItem], lang: str) -> InlineKeyboardMarkup:
             lang,
             icon=icon,
             seq=item.measure_seq,
-            title=short(title),
+            title=short(title, TITLE_CHARS),
         )
         rows.append(
             [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.reports.labels import status_icon, status_name
@@ -34,8 +33,3 @@ def round_label(rnd: Round, lang: str, tz: ZoneInfo) -> str:
 def status_label(status: str | None, lang: str) -> str:
     """The icon and name of a status, as the summaries and reports show it."""
     return f"{status_icon(status)} {status_name(status, lang)}" if status else "–"
-
-
-def day_label(d: date, lang: str) -> str:
-    """A short B.E. date: day, abbreviated Thai month, B.E. year."""
-    return format_date(d, lang=lang)

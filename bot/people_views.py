@@ -9,7 +9,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import encode
-from bot.keyboards import short
+from bot.reports.messages import short
 from bot.texts import localized, t
 from scheduler.thaidate import format_datetime
 from storage.invites import InviteInfo
@@ -130,7 +130,7 @@ def invite_screen(
     rows = [
         [
             InlineKeyboardButton(
-                f"{d.code} · {short(d.name_en if lang == 'en' and d.name_en else d.name_th, 32)}",
+                f"{d.code} · {short(localized(lang, d.name_th, d.name_en), 32)}",
                 callback_data=encode("ivd", d.id),
             )
         ]
