@@ -29,9 +29,9 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.app import build_application
-from bot.callbacks import encode
 from bot.settings import Settings
+from bot.telegram.app import build_application
+from bot.telegram.callbacks import encode
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Division, Measure, Report

@@ -1,7 +1,7 @@
 """Broadcast: one round's prompts to N private chats over HTTP at Telegram's limits.
 
 The real pieces end to end: the scheduler tick (`scheduler.tick.tick`), `TelegramDelivery` and
-the PTB `Bot` of `bot.app.build_application` (with its AIORateLimiter), talking HTTP to
+the PTB `Bot` of `bot.telegram.app.build_application` (with its AIORateLimiter), talking HTTP to
 `FakeBotApiServer` with rate limits on (30 messages/s overall, 1/s per private chat, 429 with
 `retry_after` over them). The tick is called again and again, with `now` advancing with the wall
 clock from the prompt time, until no delivery is pending. Printed: messages/s from the first
@@ -31,10 +31,10 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_application
-from bot.delivery import TelegramDelivery
 from bot.settings import Settings
-from bot.ticker import tick_config
+from bot.telegram.app import build_application
+from bot.telegram.delivery import TelegramDelivery
+from bot.telegram.ticker import tick_config
 from scheduler.outcomes import Deliver
 from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar

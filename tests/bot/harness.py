@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application
 
-from bot.app import build_application
 from bot.settings import Settings
+from bot.telegram.app import build_application
 from storage.types import utcnow
 from tests.fakebot import FakeTelegram, fake_request_pair
 

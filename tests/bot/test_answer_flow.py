@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from bot.callbacks import encode
+from bot.telegram.callbacks import encode
 from storage.answers import owed_items
 from storage.models import AuditEvent, Division, Draft, Measure, Report
 from tests.bot.harness import Clock, running_bot

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli import main
-from bot.cli_base import CliError
-from bot.cli_people import parse_duration
+from bot.cli.base import CliError
+from bot.cli.people import parse_duration
 from storage import audit
 from storage import invites as inv
 from tests.factories import enrol, seed_plan

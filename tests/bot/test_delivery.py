@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
-from bot.delivery import ChatPacer, TelegramDelivery
+from bot.telegram.delivery import ChatPacer, TelegramDelivery
 from storage.deliveries import deliveries
 from storage.models import Person
 from storage.people import mark_reachable

@@ -16,8 +16,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Update
 
-from bot.app import build_application
-from bot.callbacks import VERBS
+from bot.telegram.app import build_application
+from bot.telegram.callbacks import VERBS
 from storage.db import create_engine, session_factory
 from storage.models import (
     Division,

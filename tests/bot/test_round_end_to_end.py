@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.delivery import TelegramDelivery
-from bot.ticker import tick_config
+from bot.telegram.delivery import TelegramDelivery
+from bot.telegram.ticker import tick_config
 from scheduler.tick import tick
 from scheduler.workdays import WorkCalendar
 from storage.models import Report, Round

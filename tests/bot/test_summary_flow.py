@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.callbacks import encode
+from bot.telegram.callbacks import encode
 from storage.models import Delivery
 from tests.bot.harness import running_bot
 from tests.factories import enrol, seed_plan

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.app import build_application
-from bot.callbacks import encode
+from bot.telegram.app import build_application
+from bot.telegram.callbacks import encode
 from storage.db import create_engine, session_factory
 from storage.models import Delivery, Division, Measure, Report
 from tests.bot.harness import Clock, bot_settings, running_bot

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import ChatPacer, TelegramDelivery
+from bot.telegram.delivery import ChatPacer, TelegramDelivery
 from scheduler.tick import TickState, tick
 from storage.deliveries import deliveries
 from storage.models import Delivery

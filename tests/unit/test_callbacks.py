@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import MAX_BYTES, VERBS, Callback, decode, encode
+from bot.telegram.callbacks import MAX_BYTES, VERBS, Callback, decode, encode
 
 
 def test_round_trip() -> None:

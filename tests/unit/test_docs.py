@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.menus import ALL_COMMANDS
 from bot.reports.fonts import ENV_VAR
 from bot.settings import Settings
+from bot.telegram.menus import ALL_COMMANDS
 from bot.texts.reports import ICONS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 ENV_EXAMPLE = (ROOT / ".env.example").read_text(encoding="utf-8")
-HANDLERS = (ROOT / "bot" / "handlers" / "__init__.py").read_text(encoding="utf-8")
+HANDLERS = (ROOT / "bot" / "telegram" / "handlers" / "__init__.py").read_text(encoding="utf-8")
 
 
 def _settings_section() -> str:

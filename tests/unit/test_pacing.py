@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.delivery import ChatPacer, WindowLimiter
+from bot.telegram.delivery import ChatPacer, WindowLimiter
 from tests.fakebot import ManualClock
 
 

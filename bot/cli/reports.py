@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.exports import FORMATS, period_files, round_files
 from bot.reports.fonts import FontMissingError
 from bot.reports.labels import round_label
 from bot.settings import Settings
+from bot.usecases.exports import FORMATS, period_files, round_files
 from storage.db import create_engine, session_factory
 from storage.migrate import current_revision, head_revision
 from storage.plan_queries import current_plan

@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes, Job
 
-from bot.delivery import TelegramDelivery
 from bot.settings import Settings
+from bot.telegram.delivery import TelegramDelivery
 from scheduler.planner import PlannerConfig
 from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar

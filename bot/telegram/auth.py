@@ -12,8 +12,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.deps import deps
-from bot.lang import LANG_KEY, language_of
+from bot.telegram.deps import deps
+from bot.telegram.lang import LANG_KEY, language_of
 from bot.texts import t
 from storage import audit
 from storage.people import Actor, load_actor, mark_reachable

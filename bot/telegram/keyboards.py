@@ -1,4 +1,4 @@
-"""Inline keyboards. Button labels come from the catalog; callback data from bot.callbacks."""
+"""Inline keyboards: labels from the catalog, callback data from bot.telegram.callbacks."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import encode
 from bot.reports.labels import status_icon
 from bot.reports.messages import short
+from bot.telegram.callbacks import encode
 from bot.texts import localized, t
 from storage.answers import OwedItem
 

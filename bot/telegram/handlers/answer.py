@@ -16,11 +16,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.auth import get_actor
-from bot.callbacks import Callback, decode, encode
-from bot.deps import Deps, deps
-from bot.keyboards import owed_keyboard
 from bot.labels import round_label, status_label
+from bot.telegram.auth import get_actor
+from bot.telegram.callbacks import Callback, decode, encode
+from bot.telegram.deps import Deps, deps
+from bot.telegram.keyboards import owed_keyboard
 from bot.texts import localized, t
 from scheduler.thaidate import format_datetime
 from storage import audit

@@ -8,11 +8,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.auth import get_actor, refuse
-from bot.deps import deps
-from bot.lang import language_of
+from bot.telegram.auth import get_actor, refuse
+from bot.telegram.deps import deps
+from bot.telegram.lang import language_of
+from bot.telegram.ticker import planner_config
 from bot.texts import localized, t
-from bot.ticker import planner_config
 from scheduler.schedule import load_schedule
 from scheduler.thaidate import format_date, format_datetime
 from scheduler.workdays import WorkCalendar

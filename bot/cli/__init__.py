@@ -16,8 +16,10 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from bot import cli_people, cli_reports, cli_schedule
-from bot.cli_base import PROG, CliError, require_migrated, with_engine
+from bot.cli import people as cli_people
+from bot.cli import reports as cli_reports
+from bot.cli import schedule as cli_schedule
+from bot.cli.base import PROG, CliError, require_migrated, with_engine
 from bot.settings import ConfigError, Settings, load_settings
 from bot.texts import t
 from scheduler.meetings import parse_rule
@@ -115,7 +117,7 @@ def _plan_text(overview: dict[str, Any]) -> str:
 
 
 def _cmd_run(settings: Settings) -> int:
-    from bot.app import build_application  # imported late: PTB is slow to import
+    from bot.telegram.app import build_application  # imported late: PTB is slow to import
 
     settings.token()
     asyncio.run(with_engine(settings, require_migrated))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
-from bot.keyboards import owed_keyboard
+from bot.telegram.keyboards import owed_keyboard
 from bot.texts import localized, meeting_title, t
 from scheduler.fiscal import quarter_from_key
 from scheduler.outcomes import Outgoing

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot import handlers
-from bot.deps import Deps, install
-from bot.menus import STRANGER_COMMANDS, menu
 from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.deps import Deps, install
+from bot.telegram.menus import STRANGER_COMMANDS, menu
+from bot.telegram.ticker import install_tick
 from bot.texts import CATALOGS
-from bot.ticker import install_tick
 from storage.db import session_factory
 from storage.types import utcnow
 

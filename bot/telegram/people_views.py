@@ -8,8 +8,8 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import encode
 from bot.reports.messages import short
+from bot.telegram.callbacks import encode
 from bot.texts import localized, t
 from scheduler.thaidate import format_datetime
 from storage.invites import InviteInfo

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.settings import Settings
-from bot.ticker import planner_config
+from bot.telegram.ticker import planner_config
 from scheduler.planner import PlannedNotice, PlannedRound, month_key
 from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
 from scheduler.thaidate import format_datetime
@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run `schedule` or `meeting ...`."""
-    from bot.cli_base import CliError, require_migrated
+    from bot.cli.base import CliError, require_migrated
 
     engine: AsyncEngine = create_engine(settings.database_url)
     try:
@@ -163,7 +163,7 @@ async def _schedule(
 
 
 def _parse_local(text: str, settings: Settings) -> dt.datetime:
-    from bot.cli_base import CliError
+    from bot.cli.base import CliError
 
     try:
         value = dt.datetime.fromisoformat(text)

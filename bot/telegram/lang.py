@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.deps import deps
+from bot.telegram.deps import deps
 from bot.texts import CATALOGS
 
 LANG_KEY = "lang"

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cli_base import PROG, CliError, require_migrated, with_engine
+from bot.cli.base import PROG, CliError, require_migrated, with_engine
 from bot.settings import Settings
 from storage import audit
 from storage.db import session_factory

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import encode
 from bot.reports.labels import division_name
 from bot.reports.messages import short
+from bot.telegram.callbacks import encode
 from bot.texts import t
 from storage.nudges import SilentDivision
 from storage.summary import DivisionRef, MeasureRef, RoundInfo

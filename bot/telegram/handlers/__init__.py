@@ -14,8 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import auth
-from bot.handlers import answer, basic, enrol, meetings, summary
+from bot.telegram import auth
+from bot.telegram.handlers import answer, basic, enrol, meetings, summary
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -13,12 +13,12 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.auth import get_actor, may_grant, may_manage_people, refuse
-from bot.callbacks import Callback, decode
-from bot.deps import deps
-from bot.lang import language_of
-from bot.menus import set_chat_menu
-from bot.people_views import (
+from bot.telegram.auth import get_actor, may_grant, may_manage_people, refuse
+from bot.telegram.callbacks import Callback, decode
+from bot.telegram.deps import deps
+from bot.telegram.lang import language_of
+from bot.telegram.menus import set_chat_menu
+from bot.telegram.people_views import (
     division_label,
     invite_created_keyboard,
     invite_screen,
@@ -29,8 +29,8 @@ from bot.people_views import (
     role_text,
     roles_block,
 )
-from bot.reach import note_forbidden
 from bot.texts import t
+from bot.usecases.reach import note_forbidden
 from scheduler.thaidate import format_datetime
 from storage import audit
 from storage.invites import (

@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.notices import Renderer
+from bot.telegram.notices import Renderer
 from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """/summary, /missing, /history and /export, and their buttons (sm, sd, nd, hm, hd, ex).
 
 Authorization is decided here on every update and every button press, from the database
-(bot.auth.get_actor): coordinators and admins see every division; heads and members see
+(bot.telegram.auth.get_actor): coordinators and admins see every division; heads and members see
 only their own; strangers get a polite refusal and nothing else. Button data is only ids,
 re-checked on use, so a forged or stale button shows nothing it should not.
 """
@@ -17,12 +17,6 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.auth import get_actor
-from bot.callbacks import Callback, decode
-from bot.deps import deps
-from bot.exports import round_files
-from bot.lang import language_of
-from bot.report_keyboards import back_to_summary, history_keyboard, nudge_keyboard, summary_keyboard
 from bot.reports.fonts import FontMissingError
 from bot.reports.labels import division_name, round_label
 from bot.reports.messages import (
@@ -32,7 +26,18 @@ from bot.reports.messages import (
     missing_message,
     summary_message,
 )
+from bot.telegram.auth import get_actor
+from bot.telegram.callbacks import Callback, decode
+from bot.telegram.deps import deps
+from bot.telegram.lang import language_of
+from bot.telegram.report_keyboards import (
+    back_to_summary,
+    history_keyboard,
+    nudge_keyboard,
+    summary_keyboard,
+)
 from bot.texts import localized, pick_language, t
+from bot.usecases.exports import round_files
 from storage.answers import round_divisions
 from storage.nudges import create_nudges, silent_divisions
 from storage.people import Actor
@@ -55,7 +60,7 @@ from storage.summary import (
 
 log = logging.getLogger("bot.summary")
 
-# The button verbs handled here (see bot.callbacks.VERBS).
+# The button verbs handled here (see bot.telegram.callbacks.VERBS).
 BUTTONS = r"^(sm|sd|nd|hm|hd|ex|sr):"
 # How many rounds /history shows on a phone.
 HISTORY_ROUNDS = 12

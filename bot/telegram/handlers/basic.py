@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.auth import get_actor
-from bot.deps import deps
-from bot.lang import LANG_KEY, language_of
-from bot.menus import help_lines
+from bot.telegram.auth import get_actor
+from bot.telegram.deps import deps
+from bot.telegram.lang import LANG_KEY, language_of
+from bot.telegram.menus import help_lines
 from bot.texts import t
 from storage.people import set_language
 
