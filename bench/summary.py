@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import insert
 
-from bot.reports.messages import summary_message
 from bot.telegram.report_keyboards import summary_keyboard
+from bot.telegram.views.reports import summary_message
 from storage.answers import round_divisions
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade

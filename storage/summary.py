@@ -213,8 +213,12 @@ def _round_query() -> Select[Round, datetime]:
     return select(Round, Meeting.starts_at).outerjoin(Meeting, Meeting.id == Round.meeting_id)
 
 
-def _round_info(row: Row[Round, datetime]) -> RoundInfo:
-    r, meeting_at = row
+def _round_row(row: Row[Round, datetime]) -> RoundInfo:
+    return round_info(*row)
+
+
+def round_info(r: Round, meeting_at: datetime | None = None) -> RoundInfo:
+    """A round row as the frozen read model every view takes."""
     return RoundInfo(
         id=r.id,
         plan_id=r.plan_id,
@@ -231,7 +235,7 @@ def _round_info(row: Row[Round, datetime]) -> RoundInfo:
 async def round_by_id(session: AsyncSession, round_id: int) -> RoundInfo | None:
     """A round by id."""
     row = (await session.execute(_round_query().where(Round.id == round_id))).first()
-    return _round_info(row) if row else None
+    return _round_row(row) if row else None
 
 
 async def round_by_key(
@@ -242,7 +246,7 @@ async def round_by_key(
     if plan_id is not None:
         q = q.where(Round.plan_id == plan_id)
     row = (await session.execute(q.order_by(Round.plan_id.desc()).limit(1))).first()
-    return _round_info(row) if row else None
+    return _round_row(row) if row else None
 
 
 def _asking(
@@ -268,7 +272,7 @@ async def open_rounds(
         .order_by(Round.closes_at, Round.id)
     )
     rows = (await session.execute(_asking(q, division_ids))).all()
-    return tuple(_round_info(row) for row in rows)
+    return tuple(_round_row(row) for row in rows)
 
 
 async def current_round(
@@ -289,13 +293,13 @@ async def current_round(
         division_ids,
     )
     row = (await session.execute(q)).first()
-    return _round_info(row) if row else None
+    return _round_row(row) if row else None
 
 
 async def plan_rounds(session: AsyncSession, plan_id: int) -> tuple[RoundInfo, ...]:
     """Every round of a plan in time order (by closing, then key)."""
     q = _round_query().where(Round.plan_id == plan_id).order_by(Round.closes_at, Round.key)
-    return tuple(_round_info(row) for row in (await session.execute(q)).all())
+    return tuple(_round_row(row) for row in (await session.execute(q)).all())
 
 
 # ---------------------------------------------------------------------------- items
@@ -513,7 +517,7 @@ async def history(
     )
     if last is not None:
         q = q.limit(last)
-    rounds = tuple(reversed([_round_info(row) for row in (await session.execute(q)).all()]))
+    rounds = tuple(reversed([_round_row(row) for row in (await session.execute(q)).all()]))
     if not rounds:
         return None
     wanted = [division_id] if division_id is not None else division_ids

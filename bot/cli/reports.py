@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.present import round_label
 from bot.reports.fonts import FontMissingError
-from bot.reports.labels import round_label
 from bot.settings import Settings
 from bot.usecases.exports import FORMATS, period_files, round_files
 from storage.db import create_engine, session_factory

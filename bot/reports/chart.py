@@ -16,14 +16,14 @@ from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.reports.fonts import ThaiFont
-from bot.reports.labels import (
+from bot.present import (
     STATUS_ORDER,
     digits,
     measure_title,
     round_short,
     status_name,
 )
+from bot.reports.fonts import ThaiFont
 from bot.texts import t
 from bot.texts.reports import COLOURS
 from storage.summary import MeasureRef, RoundSummary

@@ -8,16 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot.reports.docx_common import (
-    TITLE_PT,
-    add_paragraph,
-    add_row,
-    add_table,
-    new_document,
-    to_bytes,
-)
-from bot.reports.fonts import ThaiFont
-from bot.reports.labels import (
+from bot.present import (
     digits,
     division_name,
     evidence_list,
@@ -27,6 +18,15 @@ from bot.reports.labels import (
     status_name,
     when,
 )
+from bot.reports.docx_common import (
+    TITLE_PT,
+    add_paragraph,
+    add_row,
+    add_table,
+    new_document,
+    to_bytes,
+)
+from bot.reports.fonts import ThaiFont
 from bot.texts import localized, t
 from storage.report_data import PeriodMeasure, PeriodReport
 from storage.summary import ItemAnswer

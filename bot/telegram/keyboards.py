@@ -6,8 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.reports.labels import status_icon
-from bot.reports.messages import short
+from bot.present import short, status_icon
 from bot.telegram.callbacks import encode
 from bot.texts import localized, t
 from storage.answers import OwedItem

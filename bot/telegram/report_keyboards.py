@@ -6,8 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.reports.labels import division_name
-from bot.reports.messages import short
+from bot.present import division_name, short
 from bot.telegram.callbacks import encode
 from bot.texts import t
 from storage.nudges import SilentDivision

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.telegram.people_views import MAX_BUTTONS
+from bot.telegram.views.people import MAX_BUTTONS
 from storage import audit
 from storage import invites as inv
 from storage.models import AuditEvent, Division, Membership, Person

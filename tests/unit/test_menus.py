@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardMarkup
 
 from bot.telegram.menus import ALL_COMMANDS, STRANGER_COMMANDS, commands_for, help_lines, menu
-from bot.telegram.people_views import MAX_BUTTONS, paginate, revoke_list
+from bot.telegram.views.people import MAX_BUTTONS, paginate, revoke_list
 from bot.texts import CATALOGS
 from storage.people import MemberLine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.reports.messages import measure_message, summary_message
+from bot.telegram.views.reports import measure_message, summary_message
 from storage.summary import (
     Answer,
     DivisionRef,

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.labels import round_label, status_label
+from bot.present import round_title, status_label
 from bot.telegram.auth import get_actor
 from bot.telegram.callbacks import Callback, decode, encode
 from bot.telegram.deps import Deps, deps
@@ -42,6 +42,7 @@ from storage.drafts import (
 )
 from storage.models import STATUSES, Division, Draft, Measure, Report
 from storage.people import Actor
+from storage.summary import round_info
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ async def _measure_screen(ctx: ItemContext, session: AsyncSession, d: Deps, lang
         lang,
         seq=ctx.measure.seq,
         title=html.escape(title),
-        round=html.escape(round_label(ctx.round, lang, tz)),
+        round=html.escape(round_title(round_info(ctx.round), lang, tz)),
         division=html.escape(await _division_name(session, ctx.division_id, lang)),
         actions=actions,
         previous=previous,
@@ -490,7 +491,7 @@ async def _send_owed(message: Message, d: Deps, actor: Actor) -> None:
                 header = t(
                     "answer.owed_header",
                     lang,
-                    round=html.escape(round_label(rnd, lang, d.settings.tz)),
+                    round=html.escape(round_title(round_info(rnd), lang, d.settings.tz)),
                     division=html.escape(await _division_name(session, division_id, lang)),
                     done=sum(1 for i in items if i.answered),
                     total=len(items),

@@ -18,7 +18,7 @@ from bot.telegram.callbacks import Callback, decode
 from bot.telegram.deps import deps
 from bot.telegram.lang import language_of
 from bot.telegram.menus import set_chat_menu
-from bot.telegram.people_views import (
+from bot.telegram.views.people import (
     division_label,
     invite_created_keyboard,
     invite_screen,

@@ -17,15 +17,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.present import division_name, round_label
 from bot.reports.fonts import FontMissingError
-from bot.reports.labels import division_name, round_label
-from bot.reports.messages import (
-    division_message,
-    history_message,
-    measure_message,
-    missing_message,
-    summary_message,
-)
 from bot.telegram.auth import get_actor
 from bot.telegram.callbacks import Callback, decode
 from bot.telegram.deps import deps
@@ -35,6 +28,13 @@ from bot.telegram.report_keyboards import (
     history_keyboard,
     nudge_keyboard,
     summary_keyboard,
+)
+from bot.telegram.views.reports import (
+    division_message,
+    history_message,
+    measure_message,
+    missing_message,
+    summary_message,
 )
 from bot.texts import localized, pick_language, t
 from bot.usecases.exports import round_files

@@ -1,4 +1,8 @@
-"""Words for rounds, statuses, dates and evidence, shared by every renderer and handler."""
+"""One presentation vocabulary: rounds, statuses, names, dates, evidence and cut titles.
+
+Chat views, the command line and the file renderers all name things through this module, so a
+round or a division reads the same everywhere. Channel-free: no Telegram, no HTML.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ from storage.summary import MISSING, DivisionRef, EvidenceRef, MeasureRef, Round
 
 # The order statuses are listed and stacked in, best first, silence last.
 STATUS_ORDER: tuple[str, ...] = ("done", "in_progress", "not_started", "problem", MISSING)
+# Titles in chat views are cut to this many characters (buttons ask for fewer).
+TITLE_CHARS = 60
 _MONTH_KEY = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
@@ -31,6 +37,16 @@ def status_name(status: str, lang: str) -> str:
 def status_icon(status: str) -> str:
     """One icon per status."""
     return ICONS.get(status, ICONS[MISSING])
+
+
+def status_label(status: str | None, lang: str) -> str:
+    """The icon and name of a status, as the summaries and reports show it."""
+    return f"{status_icon(status)} {status_name(status, lang)}" if status else "–"
+
+
+def short(text: str, limit: int = TITLE_CHARS) -> str:
+    """Cut a long title with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def digits(text: str, lang: str) -> str:
@@ -72,6 +88,23 @@ def round_label(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
         except ValueError:
             pass
     return t("report.round_monthly", lang, month=round_month(r, lang, thai_digits))
+
+
+def round_title(r: RoundInfo, lang: str, tz: tzinfo) -> str:
+    """The round as a chat heading names it: month and meeting date, or quarter and range."""
+    if r.kind == "quarterly":
+        quarter = quarter_from_key(r.key)
+        return t(
+            "round.quarterly", lang, quarter=quarter.label(lang), range=quarter.range_label(lang)
+        )
+    return t(
+        "round.monthly",
+        lang,
+        month=format_date(
+            r.closes_at.astimezone(tz).date().replace(day=1), lang=lang, style="month"
+        ),
+        meeting=format_datetime(r.closes_at, tz, lang=lang),
+    )
 
 
 def round_short(r: RoundInfo, lang: str) -> str:

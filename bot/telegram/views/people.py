@@ -8,7 +8,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.reports.messages import short
+from bot.present import short
 from bot.telegram.callbacks import encode
 from bot.texts import localized, t
 from scheduler.thaidate import format_datetime

@@ -6,13 +6,14 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from bot.reports.labels import (
+from bot.present import (
     STATUS_ORDER,
     division_name,
     evidence_list,
     measure_title,
     round_label,
     round_short,
+    short,
     status_icon,
     status_name,
     when,
@@ -31,7 +32,6 @@ from storage.summary import (
 
 # Telegram's limit is 4096 characters; keep room for the truncation note.
 LIMIT = 3900
-TITLE_CHARS = 60
 # One long answer must not push every other division off the screen; /export has it whole.
 TEXT_CHARS = 1200
 
@@ -39,11 +39,6 @@ TEXT_CHARS = 1200
 def esc(text: str) -> str:
     """Escape database text for HTML parse mode."""
     return html.escape(text, quote=False)
-
-
-def short(text: str, limit: int = TITLE_CHARS) -> str:
-    """Cut a long title with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def fit(blocks: Sequence[str], lang: str, limit: int = LIMIT) -> str:
