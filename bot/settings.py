@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.usecases.core import Rules
+from scheduler.planner import PlannerConfig
 from storage.db import DatabaseUrlError, check_database_url
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -126,6 +128,26 @@ class Settings(BaseSettings):
             return self.telegram_file_url
         base = self.telegram_api_url
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def planner_config(self) -> PlannerConfig:
+        """The cadence numbers the planner works with."""
+        return PlannerConfig(
+            prompt_working_days_before=self.prompt_working_days_before,
+            reminder_working_days_before=self.reminder_working_days_before,
+            digest_working_days_before=self.digest_working_days_before,
+            notice_time=self.notice_time,
+            quarterly_reminder_working_days=self.quarterly_reminders,
+            quarterly_close_working_days=self.quarterly_close_working_days,
+        )
+
+    def rules(self) -> Rules:
+        """The numbers the use cases' rules depend on."""
+        return Rules(
+            tz=self.tz,
+            planner=self.planner_config(),
+            late_answer_days=self.late_answer_days,
+            default_language=self.default_language,
+        )
 
     def token(self) -> str:
         """The bot token, or ConfigError naming TELEGRAM_BOT_TOKEN."""

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.settings import Settings
-from bot.telegram.ticker import planner_config
 from scheduler.planner import PlannedNotice, PlannedRound, month_key
 from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
 from scheduler.thaidate import format_datetime
@@ -83,7 +82,7 @@ def _flags(day: dt.date, calendar: WorkCalendar) -> list[str]:
 
 async def _load(session: AsyncSession, plan: Plan, settings: Settings) -> PlanSchedule:
     return await load_schedule(
-        session, plan, WorkCalendar(), planner_config(settings), settings.tz, materialize=False
+        session, plan, WorkCalendar(), settings.planner_config(), settings.tz, materialize=False
     )
 
 

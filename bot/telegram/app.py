@@ -13,10 +13,13 @@ from telegram.request import BaseRequest
 
 from bot.settings import Settings
 from bot.telegram import handlers
-from bot.telegram.deps import Deps, install
+from bot.telegram.context import CONTEXT_TYPES, install
+from bot.telegram.deps import Deps
+from bot.telegram.deps import install as install_deps
 from bot.telegram.menus import STRANGER_COMMANDS, menu
 from bot.telegram.ticker import install_tick
 from bot.texts import CATALOGS
+from bot.usecases.core import Core
 from storage.db import session_factory
 from storage.types import utcnow
 
@@ -50,6 +53,7 @@ def build_application(
         # Retries 429s after Telegram's retry_after; overall and group limits are paced here.
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
+        .context_types(CONTEXT_TYPES)
     )
     if request is not None:
         builder = builder.request(request)
@@ -62,7 +66,8 @@ def build_application(
     builder = builder.post_shutdown(_post_shutdown)
     application = builder.build()
     sessions = session_factory(engine)
-    install(application, Deps(settings=settings, sessions=sessions, clock=clock))
+    install(application, Core(sessions=sessions, rules=settings.rules(), clock=clock), settings)
+    install_deps(application, Deps(settings=settings, sessions=sessions, clock=clock))
     handlers.register(application)
     install_tick(application, settings, sessions, clock)
     return application

@@ -12,20 +12,22 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.telegram.context import BotContext
 from bot.telegram.deps import deps
-from bot.telegram.lang import LANG_KEY, language_of
+from bot.telegram.lang import language_of
 from bot.texts import t
+from bot.usecases.people import identify
 from storage import audit
-from storage.people import Actor, load_actor, mark_reachable
+from storage.people import Actor
 
 
 async def get_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor | None:
-    """The enrolled sender with active roles, or None for strangers and revoked people."""
-    user = update.effective_user
-    if user is None:
-        return None
-    async with deps(context).sessions() as session:
-        return await load_actor(session, user.id)
+    """The enrolled sender with active roles, or None for strangers and revoked people.
+
+    The gate resolved it from the database for this update (see bot.telegram.context).
+    """
+    assert isinstance(context, BotContext)
+    return context.actor
 
 
 def may_manage_people(actor: Actor) -> bool:
@@ -98,19 +100,11 @@ async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _not_here(update, context)
         raise ApplicationHandlerStop
     user = update.effective_user
-    async with deps(context).sessions() as session:
-        actor = await load_actor(session, user.id)
-        if context.user_data is not None:
-            # Re-derived from the database on every update: a cache, never the source of truth.
-            if actor is not None:
-                context.user_data[LANG_KEY] = actor.language
-            else:
-                context.user_data.pop(LANG_KEY, None)
-        if actor is not None:
-            # They wrote to us, so Telegram will deliver to them again (a 403 may have stopped us).
-            if await mark_reachable(session, user.id):
-                await session.commit()
-            return
+    assert isinstance(context, BotContext)
+    actor = await identify(context.core, user.id)
+    context.set_actor(actor)
+    if actor is not None:
+        return
     if _opens_invite(update):
         return
     async with deps(context).sessions() as session, session.begin():

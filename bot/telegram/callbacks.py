@@ -16,7 +16,6 @@ VERBS: dict[str, int] = {
     "st": 4,  # pick a status: round, measure, division, status index
     "nc": 3,  # no change since last round: round, measure, division
     "ok": 1,  # confirm the draft: draft id
-    "sk": 1,  # skip evidence / text step: draft id
     "x": 1,  # cancel the draft: draft id
     "ow": 0,  # list what is still owed
     # enrolment and roles

@@ -13,7 +13,6 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.settings import Settings
 from bot.telegram.delivery import TelegramDelivery
-from scheduler.planner import PlannerConfig
 from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar
 from storage.types import utcnow
@@ -23,22 +22,10 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 
 
-def planner_config(settings: Settings) -> PlannerConfig:
-    """The cadence numbers from the settings."""
-    return PlannerConfig(
-        prompt_working_days_before=settings.prompt_working_days_before,
-        reminder_working_days_before=settings.reminder_working_days_before,
-        digest_working_days_before=settings.digest_working_days_before,
-        notice_time=settings.notice_time,
-        quarterly_reminder_working_days=settings.quarterly_reminders,
-        quarterly_close_working_days=settings.quarterly_close_working_days,
-    )
-
-
 def tick_config(settings: Settings) -> TickConfig:
     """The tick's configuration from the settings."""
     return TickConfig(
-        planner=planner_config(settings),
+        planner=settings.planner_config(),
         tz=settings.tz,
         inflight_grace=dt.timedelta(seconds=settings.scheduler_inflight_grace_seconds),
     )

@@ -42,6 +42,11 @@ def localized(lang: str, th: str | None, en: str | None) -> str:
     return en if lang == "en" and en else (th or "")
 
 
+def has_text(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether the catalog (or its Thai fallback) words `key`."""
+    return key in CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE]) or key in CATALOGS["th"]
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text for `key` in `lang` (falling back to Thai), with `values` filled in."""
     catalog = CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -15,7 +15,33 @@ from telegram.ext import (
 )
 
 from bot.telegram import auth
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import BotContext
 from bot.telegram.handlers import answer, basic, enrol, meetings, summary
+from bot.telegram.router import ButtonHandler, button_handler, merge_routes
+
+
+def _whole(handler: Callable[[Update, Any], Awaitable[None]]) -> ButtonHandler:
+    """A handler that decodes the data itself (until it takes the decoded callback)."""
+
+    async def call(update: Update, context: BotContext, _cb: Callback) -> None:
+        await handler(update, context)
+
+    return call
+
+
+ROUTES = merge_routes(
+    {verb: _whole(answer.on_answer_button) for verb in ("m", "st", "nc", "ok", "x", "ow")},
+    {
+        "ivd": _whole(enrol.invite_division),
+        "ivr": _whole(enrol.invite_role),
+        "ivx": _whole(enrol.invite_revoke),
+        "rv": _whole(enrol.revoke_ask),
+        "rvy": _whole(enrol.revoke_confirmed),
+        "rvp": _whole(enrol.revoke_page),
+    },
+    {verb: _whole(summary.on_button) for verb in ("sm", "sd", "nd", "hm", "hd", "ex", "sr")},
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -30,18 +56,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("invite", enrol.invite))
     application.add_handler(CommandHandler("members", enrol.members))
     application.add_handler(CommandHandler("revoke", enrol.revoke))
-    application.add_handler(CallbackQueryHandler(enrol.invite_division, pattern=r"^ivd:"))
-    application.add_handler(CallbackQueryHandler(enrol.invite_role, pattern=r"^ivr:"))
-    application.add_handler(CallbackQueryHandler(enrol.invite_revoke, pattern=r"^ivx:"))
-    application.add_handler(CallbackQueryHandler(enrol.revoke_ask, pattern=r"^rv:"))
-    application.add_handler(CallbackQueryHandler(enrol.revoke_confirmed, pattern=r"^rvy:"))
-    application.add_handler(CallbackQueryHandler(enrol.revoke_page, pattern=r"^rvp:"))
     application.add_handler(CommandHandler("meetings", meetings.meetings_command))
     application.add_handler(CommandHandler("report", answer.report_command))
     application.add_handler(CommandHandler("cancel", answer.cancel_command))
-    application.add_handler(
-        CallbackQueryHandler(answer.on_answer_button, pattern=answer.ANSWER_PATTERN)
-    )
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, answer.on_message)
     )
@@ -51,9 +68,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("missing", summary.missing_command, filters=private))
     application.add_handler(CommandHandler("history", summary.history_command, filters=private))
     application.add_handler(CommandHandler("export", summary.export_command, filters=private))
-    application.add_handler(CallbackQueryHandler(summary.on_button, pattern=summary.BUTTONS))
+    # Every button press, routed by its verb (bot/telegram/router.py).
+    application.add_handler(button_handler(ROUTES))
     # Same group as the commands, registered last: only a command nobody handled reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
-    # Forged, truncated or outdated callback data that no handler above claimed.
-    application.add_handler(CallbackQueryHandler(basic.unknown_button))
     application.add_error_handler(basic.on_error)

@@ -66,18 +66,6 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         )
 
 
-async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Refuse a button press whose data no handler recognises; nothing changes."""
-    if update.callback_query is not None:
-        log.warning(
-            "unrecognised callback data from user %s",
-            update.effective_user and update.effective_user.id,
-        )
-        await update.callback_query.answer(
-            t("refuse.bad_button", language_of(update, context)), show_alert=True
-        )
-
-
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure and, where there is a chat, apologise politely."""
     logging.getLogger("bot.errors").error(

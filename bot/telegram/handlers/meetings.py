@@ -11,7 +11,6 @@ from telegram.ext import ContextTypes
 from bot.telegram.auth import get_actor, refuse
 from bot.telegram.deps import deps
 from bot.telegram.lang import language_of
-from bot.telegram.ticker import planner_config
 from bot.texts import localized, t
 from scheduler.schedule import load_schedule
 from scheduler.thaidate import format_date, format_datetime
@@ -38,7 +37,7 @@ async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await message.reply_text(t("rounds.meetings_none", lang))
             return
         schedule = await load_schedule(
-            session, plan, calendar, planner_config(settings), settings.tz, materialize=False
+            session, plan, calendar, settings.planner_config(), settings.tz, materialize=False
         )
     name = localized(lang, plan.meeting_name_th, plan.meeting_name_en)
     # The plan file's text goes into HTML: escape it like every other database text.

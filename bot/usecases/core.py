@@ -1,0 +1,45 @@
+"""What every use case needs: a unit of work per call, the clock, and the rules' numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.usecases.uow import UnitOfWork
+from scheduler.planner import PlannerConfig
+from storage.types import utcnow
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The numbers the rules depend on, from the settings (the composition root fills them)."""
+
+    tz: ZoneInfo
+    planner: PlannerConfig
+    # Answers after a round closes are still taken, marked late, for this many days.
+    late_answer_days: int = 14
+    default_language: str = "th"
+
+
+@dataclass(frozen=True)
+class Core:
+    """The use cases' dependencies; channel-free, shared by the Telegram face and the CLI."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    rules: Rules
+    # The current UTC time; tests pass a controlled clock so no test waits for a schedule.
+    clock: Clock = field(default=utcnow)
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work (one transaction)."""
+        return UnitOfWork(self.sessions)
+
+    def now(self) -> datetime:
+        """The current UTC time by the core's clock."""
+        return self.clock()
