@@ -1,30 +1,49 @@
-"""What every `ita-followup` subcommand shares: the name, one-line errors, a migrated engine."""
+"""What every `ita-followup` subcommand shares: one dispatch, a migrated database, the core."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
-from storage.db import create_engine
+from bot.usecases.core import Core
+from storage.db import create_engine, session_factory
 from storage.migrate import current_revision, head_revision
 
 PROG = "ita-followup"
 
 
 class CliError(Exception):
-    """A problem the user can fix; printed as one line."""
+    """A problem the user can fix; printed as one line, exit status 2."""
 
 
-async def with_engine(settings: Settings, work: Callable[[AsyncEngine], Awaitable[Any]]) -> Any:
-    """Run `work` with an engine on DATABASE_URL, disposed afterwards."""
-    engine = create_engine(settings.database_url)
-    try:
-        return await work(engine)
-    finally:
-        await engine.dispose()
+@dataclass(frozen=True)
+class CliApp:
+    """What a command runs with: the settings, the engine and the use cases' core."""
+
+    settings: Settings
+    engine: AsyncEngine
+    core: Core
+
+
+Command = Callable[[argparse.Namespace, CliApp], Awaitable[int | None]]
+
+
+def command(
+    parser: argparse.ArgumentParser, handler: Command, *, migrated: bool = True
+) -> argparse.ArgumentParser:
+    """Make `handler` what this (sub)command runs; `migrated`: refuse an old schema first."""
+    parser.set_defaults(handler=handler, migrated=migrated)
+    return parser
+
+
+def subcommands(sub: Any, name: str, help_text: str, dest: str) -> Any:
+    """A command group such as `invite create|list|revoke`; one of its commands is required."""
+    return sub.add_parser(name, help=help_text).add_subparsers(dest=dest, required=True)
 
 
 async def require_migrated(engine: AsyncEngine) -> None:
@@ -35,3 +54,16 @@ async def require_migrated(engine: AsyncEngine) -> None:
             f"the database is at schema {current or 'none'}, this version needs "
             f"{head_revision()}: run `{PROG} db upgrade` first"
         )
+
+
+async def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the parsed command with an engine on DATABASE_URL, disposed afterwards."""
+    engine = create_engine(settings.database_url)
+    try:
+        if args.migrated:
+            await require_migrated(engine)
+        core = Core(sessions=session_factory(engine), rules=settings.rules())
+        status = await args.handler(args, CliApp(settings, engine, core))
+        return int(status or 0)
+    finally:
+        await engine.dispose()

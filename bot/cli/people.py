@@ -12,9 +12,7 @@ import sys
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot.cli.base import PROG, CliError, require_migrated, with_engine
+from bot.cli.base import PROG, CliApp, CliError, command, subcommands
 from bot.settings import Settings
 from storage import audit
 from storage.db import session_factory
@@ -36,7 +34,6 @@ from storage.people import (
     person_names,
 )
 
-COMMANDS = ("invite", "members", "audit")
 DURATION_RE = re.compile(r"(\d{1,6})\s*([dhm])")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 MAX_TTL = timedelta(days=365)
@@ -44,20 +41,22 @@ MAX_TTL = timedelta(days=365)
 
 def register(sub: Any) -> None:
     """Add the people subcommands to the top-level subparsers."""
-    invite = sub.add_parser("invite", help="one-time invitation links").add_subparsers(
-        dest="invite_command", required=True
-    )
+    invite = subcommands(sub, "invite", "one-time invitation links", "invite_command")
     create = invite.add_parser("create", help="make a one-time invitation link")
     create.add_argument("--role", required=True, help="admin, coordinator, head or member")
     create.add_argument("--division", help="division code for heads and members, e.g. FIN")
     create.add_argument("--expires", default="7d", help="lifetime: 7d, 12h, 30m (default 7d)")
+    command(create, _create)
     revoke = invite.add_parser("revoke", help="withdraw an unused invitation")
     revoke.add_argument("token_or_id", help="the invitation number or its token")
+    command(revoke, _revoke)
     listing = invite.add_parser("list", help="invitations, newest first, with their state")
     listing.add_argument("--open", action="store_true", help="only those still usable")
-    sub.add_parser("members", help="every division with its people and roles")
+    command(listing, _list)
+    command(sub.add_parser("members", help="every division with its people and roles"), _members)
     log = sub.add_parser("audit", help="the audit log, newest first")
     log.add_argument("--limit", default="50", help="how many events (default 50)")
+    command(log, _audit)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -84,13 +83,12 @@ async def bot_username(settings: Settings) -> str | None:
         return settings.bot_username
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         return None
-    from telegram import Bot  # imported late: PTB is slow to import
-    from telegram.error import TelegramError
+    # Imported late: PTB is slow to import, and only this command asks Telegram anything.
+    from bot.telegram.identity import TelegramUnavailable, fetch_username
 
     try:
-        async with Bot(settings.token(), base_url=settings.telegram_api_url) as bot:
-            return bot.username
-    except TelegramError as exc:
+        return await fetch_username(settings)
+    except TelegramUnavailable as exc:
         print(
             f"{PROG}: warning: could not ask Telegram for the bot's name ({exc})", file=sys.stderr
         )
@@ -101,7 +99,8 @@ def _when(at: datetime | None, settings: Settings) -> str:
     return "-" if at is None else at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
 
 
-async def _create(args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
+async def _create(args: argparse.Namespace, app: CliApp) -> int:
+    settings, engine = app.settings, app.engine
     role = args.role.strip().lower()
     if role not in ROLES:
         raise CliError(f"--role {args.role!r} is not a role: use one of {', '.join(ROLES)}")
@@ -140,7 +139,8 @@ async def _create(args: argparse.Namespace, settings: Settings, engine: AsyncEng
     return 0
 
 
-async def _revoke(args: argparse.Namespace, engine: AsyncEngine) -> int:
+async def _revoke(args: argparse.Namespace, app: CliApp) -> int:
+    engine = app.engine
     async with session_factory(engine)() as session, session.begin():
         invite = await find_invite(session, args.token_or_id)
         if invite is None:
@@ -159,7 +159,8 @@ async def _revoke(args: argparse.Namespace, engine: AsyncEngine) -> int:
     raise CliError(f"invitation {invite.id} was already revoked")
 
 
-async def _list(args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
+async def _list(args: argparse.Namespace, app: CliApp) -> int:
+    settings, engine = app.settings, app.engine
     async with session_factory(engine)() as session:
         invites = await list_invites(session, open_only=args.open)
     if not invites:
@@ -188,7 +189,8 @@ def _person(line: MemberLine, settings: Settings, with_role: bool = True) -> str
     return text
 
 
-async def _members(settings: Settings, engine: AsyncEngine) -> int:
+async def _members(_: argparse.Namespace, app: CliApp) -> int:
+    settings, engine = app.settings, app.engine
     async with session_factory(engine)() as session:
         overview = await members_overview(session)
     if not overview.divisions:
@@ -208,7 +210,8 @@ async def _members(settings: Settings, engine: AsyncEngine) -> int:
     return 0
 
 
-async def _audit(args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
+async def _audit(args: argparse.Namespace, app: CliApp) -> int:
+    settings, engine = app.settings, app.engine
     limit = _limit(args.limit)
     async with session_factory(engine)() as session:
         events = await audit.recent(session, limit)
@@ -228,22 +231,3 @@ async def _audit(args: argparse.Namespace, settings: Settings, engine: AsyncEngi
         detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True)
         print(f"{at}  {e.action:<18} {who:<28} {detail}{'  ' + e.note if e.note else ''}")
     return 0
-
-
-async def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run one people subcommand against DATABASE_URL; returns the exit status."""
-
-    async def work(engine: AsyncEngine) -> int:
-        await require_migrated(engine)
-        if args.command == "members":
-            return await _members(settings, engine)
-        if args.command == "audit":
-            return await _audit(args, settings, engine)
-        if args.invite_command == "create":
-            return await _create(args, settings, engine)
-        if args.invite_command == "revoke":
-            return await _revoke(args, engine)
-        return await _list(args, settings, engine)
-
-    result: int = await with_engine(settings, work)
-    return result

@@ -8,31 +8,21 @@ stderr and exit status 2; database trouble is reported by bot.cli like every com
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.cli.base import PROG, CliApp, CliError, command
 from bot.present import round_label
-from bot.reports.fonts import FontMissingError
 from bot.settings import Settings
 from bot.usecases.exports import FORMATS, period_files, round_files
-from storage.db import create_engine, session_factory
-from storage.migrate import current_revision, head_revision
+from storage.db import session_factory
 from storage.plan_queries import current_plan
 from storage.summary import RoundInfo, RoundSummary, current_round, round_by_key, round_summary
 from storage.types import utcnow
-
-PROG = "ita-followup"
-COMMANDS = ("report", "summary")
-
-
-class ReportCliError(Exception):
-    """A problem the operator can fix, printed as one line."""
 
 
 def register(sub: Any) -> None:
@@ -47,47 +37,31 @@ def register(sub: Any) -> None:
     )
     report.add_argument("--format", choices=FORMATS, required=True)
     report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    command(report, _report_command)
     summary = sub.add_parser("summary", help="print the summary of a round")
     summary.add_argument("--round", metavar="KEY", help="round key (default: the current round)")
     summary.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-def main(args: argparse.Namespace, settings: Settings) -> int:
-    """Run `report` or `summary`; returns the exit status."""
-    try:
-        if args.command == "report":
-            _check_writable(args.output)
-        return asyncio.run(_run(args, settings))
-    except (ReportCliError, FontMissingError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+    command(summary, _summary_command)
 
 
 def _check_writable(path: Path) -> None:
     # Refuse before any work, so a typo in -o costs nothing and writes nothing.
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise ReportCliError(f"cannot write {path}: it is a directory")
+        raise CliError(f"cannot write {path}: it is a directory")
     if not parent.is_dir():
-        raise ReportCliError(f"cannot write {path}: folder {parent} does not exist")
+        raise CliError(f"cannot write {path}: folder {parent} does not exist")
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ReportCliError(f"cannot write {path}: permission denied")
+        raise CliError(f"cannot write {path}: permission denied")
 
 
-async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    engine = create_engine(settings.database_url)
-    try:
-        current = await current_revision(engine)
-        if current != head_revision():
-            raise ReportCliError(
-                f"the database is at schema {current or 'none'}, this version needs "
-                f"{head_revision()}: run `{PROG} db upgrade` first"
-            )
-        if args.command == "report":
-            return await _report(engine, args, settings)
-        return await _summary(engine, args, settings)
-    finally:
-        await engine.dispose()
+async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
+    _check_writable(args.output)
+    return await _report(app.engine, args, app.settings)
+
+
+async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
+    return await _summary(app.engine, args, app.settings)
 
 
 async def _find_round(engine: AsyncEngine, key: str | None) -> RoundInfo:
@@ -95,11 +69,11 @@ async def _find_round(engine: AsyncEngine, key: str | None) -> RoundInfo:
         if key is None:
             found = await current_round(session, utcnow())
             if found is None:
-                raise ReportCliError("there is no round yet")
+                raise CliError("there is no round yet")
             return found
         found = await round_by_key(session, key)
     if found is None:
-        raise ReportCliError(f"no round with key {key!r} (expected e.g. 2565-01 or 2565-Q1)")
+        raise CliError(f"no round with key {key!r} (expected e.g. 2565-01 or 2565-Q1)")
     return found
 
 
@@ -110,7 +84,7 @@ async def _report(engine: AsyncEngine, args: argparse.Namespace, settings: Setti
         async with sessions() as session:
             plan = await current_plan(session)
         if plan is None:
-            raise ReportCliError(f"no plan found: import one with `{PROG} plan import FILE`")
+            raise CliError(f"no plan found: import one with `{PROG} plan import FILE`")
         files = await period_files(sessions, plan.id, formats, tz=settings.tz, now=utcnow())
     else:
         round_ = await _find_round(engine, args.round)
@@ -118,7 +92,7 @@ async def _report(engine: AsyncEngine, args: argparse.Namespace, settings: Setti
     try:
         args.output.write_bytes(files[0].data)
     except OSError as exc:
-        raise ReportCliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"wrote {args.output} ({len(files[0].data)} bytes)")
     return 0
 

@@ -8,58 +8,61 @@ import json
 import sys
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli.base import CliApp, CliError, command, subcommands
 from bot.settings import Settings
 from scheduler.planner import PlannedNotice, PlannedRound, month_key
 from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
 from scheduler.thaidate import format_datetime
 from scheduler.workdays import WorkCalendar
-from storage.db import create_engine, session_factory
+from storage.db import session_factory
 from storage.models import Plan
 from storage.people import coordinators, division_people
 from storage.plan_queries import current_plan
 from storage.rounds import divisions_by_id, plan_by_code, set_meeting
 
-COMMANDS = ("schedule", "meeting")
-
 
 def register(sub: Any) -> None:
     """Add the `schedule` and `meeting` commands to the CLI's subparsers."""
     schedule = sub.add_parser("schedule", help="preview every notification, without sending")
+    command(schedule, _schedule_command)
     schedule.add_argument("--json", action="store_true", help="machine-readable output")
     schedule.add_argument("--from", dest="from_date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     schedule.add_argument("--to", dest="to_date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     schedule.add_argument("--plan", help="plan code (default: the newest plan)")
-    meeting = sub.add_parser("meeting", help="the monthly meetings").add_subparsers(
-        dest="meeting_command", required=True
-    )
+    meeting = subcommands(sub, "meeting", "the monthly meetings", "meeting_command")
     mset = meeting.add_parser("set", help="move or add the meeting of a month (local time)")
+    command(mset, _meeting_set_command)
     mset.add_argument("when", help="local date and time in TIMEZONE, e.g. 2022-01-26T09:30")
     mset.add_argument("--plan", help="plan code (default: the newest plan)")
     mlist = meeting.add_parser("list", help="list the meetings with flags")
+    command(mlist, _meeting_list_command)
     mlist.add_argument("--plan", help="plan code (default: the newest plan)")
     mlist.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-async def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run `schedule` or `meeting ...`."""
-    from bot.cli.base import CliError, require_migrated
+async def _plan(session: AsyncSession, code: str | None) -> Plan:
+    plan = await (plan_by_code(session, code) if code else current_plan(session))
+    if plan is None:
+        raise CliError("no plan found: import one with `ita-followup plan import FILE`")
+    return plan
 
-    engine: AsyncEngine = create_engine(settings.database_url)
-    try:
-        await require_migrated(engine)
-        async with session_factory(engine)() as session:
-            plan = await (plan_by_code(session, args.plan) if args.plan else current_plan(session))
-            if plan is None:
-                raise CliError("no plan found: import one with `ita-followup plan import FILE`")
-            if args.command == "schedule":
-                return await _schedule(session, plan, settings, args)
-            if args.meeting_command == "set":
-                return await _meeting_set(session, plan, settings, args.when)
-            return await _meeting_list(session, plan, settings, args.json)
-    finally:
-        await engine.dispose()
+
+async def _schedule_command(args: argparse.Namespace, app: CliApp) -> int:
+    async with session_factory(app.engine)() as session:
+        return await _schedule(session, await _plan(session, args.plan), app.settings, args)
+
+
+async def _meeting_set_command(args: argparse.Namespace, app: CliApp) -> int:
+    async with session_factory(app.engine)() as session:
+        return await _meeting_set(session, await _plan(session, args.plan), app.settings, args.when)
+
+
+async def _meeting_list_command(args: argparse.Namespace, app: CliApp) -> int:
+    async with session_factory(app.engine)() as session:
+        plan = await _plan(session, args.plan)
+        return await _meeting_list(session, plan, app.settings, args.json)
 
 
 def _local_iso(at: dt.datetime, settings: Settings) -> str:

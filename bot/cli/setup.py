@@ -1,0 +1,108 @@
+"""`ita-followup run|db|plan`: start the bot, migrate the database, import and show plans."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.cli.base import PROG, CliApp, CliError, command, require_migrated, subcommands
+from bot.settings import Settings
+from bot.texts import t
+from scheduler.meetings import parse_rule
+from storage.db import create_engine, session_factory
+from storage.migrate import current_revision, upgrade
+from storage.plan_file import load_plan_file
+from storage.plan_import import import_plan, plan_count
+from storage.plan_queries import plan_overview
+
+
+def register(sub: Any) -> None:
+    """Add `run`, `db upgrade|current` and `plan import|show` to the CLI's subparsers."""
+    sub.add_parser("run", help="start the bot (long polling)").set_defaults(run_bot=run_bot)
+    db = subcommands(sub, "db", "database schema", "db_command")
+    upgrade_db = db.add_parser("upgrade", help="migrate the database to the newest schema")
+    command(upgrade_db, _db_upgrade, migrated=False)
+    current = db.add_parser("current", help="print the schema revision of the database")
+    command(current, _db_current, migrated=False)
+    plan = subcommands(sub, "plan", "plan files", "plan_command")
+    imp = plan.add_parser("import", help="import or update a plan file (idempotent)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--if-empty", action="store_true", help="import only when the database holds no plan"
+    )
+    command(imp, _plan_import)
+    show = plan.add_parser("show", help="print the measures, divisions and cadence")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.add_argument("--plan", help="plan code (default: the newest plan)")
+    command(show, _plan_show)
+
+
+def run_bot(settings: Settings) -> int:
+    """Start the bot and poll until SIGINT or SIGTERM."""
+    from bot.telegram.app import build_application  # imported late: PTB is slow to import
+
+    settings.token()
+
+    async def check() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await require_migrated(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(check())
+    application = build_application(settings, create_engine(settings.database_url))
+    # run_polling stops cleanly on SIGINT and SIGTERM (its default stop_signals).
+    application.run_polling(allowed_updates=["message", "callback_query"])
+    return 0
+
+
+async def _db_upgrade(_: argparse.Namespace, app: CliApp) -> None:
+    await upgrade(app.engine)
+    print(f"database at schema {await current_revision(app.engine)}")
+
+
+async def _db_current(_: argparse.Namespace, app: CliApp) -> None:
+    print(await current_revision(app.engine) or "none")
+
+
+async def _plan_import(args: argparse.Namespace, app: CliApp) -> None:
+    sessions = session_factory(app.engine)
+    if args.if_empty and await plan_count(sessions) > 0:
+        print("a plan is already imported; nothing to do")
+        return
+    spec = load_plan_file(args.file, rule_check=parse_rule)
+    result = await import_plan(sessions, spec, source=str(args.file))
+    if result.changed:
+        print(f"plan {result.plan_code} imported: {len(result.changes)} change(s)")
+    else:
+        print(f"plan {result.plan_code} already up to date: no changes")
+
+
+async def _plan_show(args: argparse.Namespace, app: CliApp) -> None:
+    overview = await plan_overview(session_factory(app.engine), args.plan)
+    if overview is None:
+        raise CliError(f"no plan found: import one with `{PROG} plan import FILE`")
+    if args.json:
+        print(json.dumps(overview, ensure_ascii=False, indent=2))
+    else:
+        print(_plan_text(overview))
+
+
+def _plan_text(overview: dict[str, Any]) -> str:
+    plan = overview["plan"]
+    lines = [f"{plan['title_th']} ({plan['code']})", f"{plan['organization']['name_th']}", ""]
+    for m in overview["measures"]:
+        who = f"{t('plan.responsible_all')} (ALL): " if m["responsible_all"] else ""
+        who += ", ".join(d["code"] for d in m["responsible"])
+        lines.append(f"{m['seq']}. {m['title_th']}")
+        lines.append(f"   responsible: {who}")
+        lines.append(
+            f"   period: {m['period']['start']} – {m['period']['end']}"
+            f"   follow-up: {m['followup']['cadence']}"
+        )
+        lines.extend(f"   {i}) {a}" for i, a in enumerate(m["actions_th"], start=1))
+    return "\n".join(lines)
