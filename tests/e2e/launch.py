@@ -32,11 +32,22 @@ def _started_clock(start: datetime) -> Callable[[], datetime]:
     return utcnow
 
 
+def _measure_if_asked() -> None:
+    """Under `pytest --cov`, measure this process too (coverage's .pth may not be on the path)."""
+    if os.environ.get("COVERAGE_PROCESS_CONFIG") or os.environ.get("COVERAGE_PROCESS_START"):
+        try:
+            import coverage
+        except ImportError:
+            return
+        coverage.process_startup()  # does nothing when coverage already started here
+
+
 def main() -> int:
     """Patch the clock, check nothing escaped it, and hand over to the real entry point."""
     start = datetime.fromisoformat(os.environ[START_ENV])
     if start.tzinfo is None:
         raise SystemExit(f"{START_ENV} needs a UTC offset, e.g. 2022-01-20T10:00+07:00")
+    _measure_if_asked()
     early = [n for n in sys.modules if n.split(".")[0] in PRODUCT and n not in PRODUCT]
     if early:
         raise SystemExit(f"product modules imported before the clock was patched: {early}")

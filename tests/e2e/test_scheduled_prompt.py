@@ -33,7 +33,8 @@ async def test_fresh_head_gets_the_prompt_within_two_ticks(tmp_path: Path) -> No
     async with FakeBotApiServer(fake) as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
         env.update(
-            PYTHONPATH=str(ROOT),
+            # Ours first; keep the caller's (e.g. where coverage lives) after it.
+            PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
             TELEGRAM_BOT_TOKEN=fake.token,
             TELEGRAM_API_URL=server.base_url,
             DATABASE_URL=f"sqlite+aiosqlite:///{db}",
