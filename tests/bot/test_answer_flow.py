@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from bot.telegram.callbacks import encode
 from storage.answers import owed_items
-from storage.models import AuditEvent, Division, Draft, Measure, Report
+from storage.models import AuditEvent, Division, Draft, Measure, Membership, Person, Report
+from storage.people import revoke_membership
 from tests.bot.harness import Clock, running_bot
 from tests.factories import enrol, seed_plan
 from tests.fakebot import FakeTelegram, SentMessage
@@ -354,3 +355,38 @@ async def test_unfinished_answer_is_not_thrown_away_and_late_fix_does_not_count(
         (m1, "done", False),
         (m1, "problem", True),
     ]
+
+
+async def test_who_lost_the_division_role_cannot_confirm_the_open_draft(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    round_id = await _setup(sessions)
+    m1, fin = await _ids(sessions, 1, "FIN")
+    # Still enrolled after the revocation (moved to PALAD), so only the FIN role is gone.
+    await enrol(sessions, MEMBER, "member", "PALAD")
+    clock = Clock(OPENS + timedelta(days=1))
+    fake = FakeTelegram()
+    fake.add_user(MEMBER)
+    member = Phone(fake, MEMBER)
+    async with running_bot(fake, engine, db_url, clock=clock):
+        member.send("/report")
+        listing = await member.expect("สำนักคลัง", buttons=True)
+        member.press(listing, encode("m", round_id, m1, fin))
+        screen = await member.expect("วิธีดำเนินการ")
+        member.press(screen, encode("st", round_id, m1, fin, 0))
+        await member.expect("กรุณาพิมพ์สรุป")
+        member.send("เผยแพร่แล้ว")
+        ask = await member.expect("ยืนยันส่งรายงาน")
+        async with sessions() as s, s.begin():
+            person = await s.scalar(select(Person.id).where(Person.telegram_user_id == MEMBER))
+            role = await s.scalar(
+                select(Membership.id).where(
+                    Membership.person_id == person, Membership.division_id == fin
+                )
+            )
+            assert role is not None
+            assert await revoke_membership(s, role, by_person_id=None, now=clock.now)
+        await member.alert(ask, _button(ask, "ok:"), "ไม่มีสิทธิ์")
+        # Asked again, the button still does not store anything.
+        await member.alert(ask, _button(ask, "ok:"), "ขออภัย")
+    assert await _reports(sessions) == []

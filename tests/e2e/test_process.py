@@ -1,27 +1,40 @@
-"""End to end: `ita-followup run` as a separate process against the fake Bot API over HTTP."""
+"""End to end: `ita-followup run` as a separate process against the fake Bot API over HTTP.
+
+Every process runs the real command line through tests/e2e/launch.py, whose clock starts at a
+fixed instant (E2E_CLOCK_START) and runs at real speed: the tests do not depend on today's date.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import re
 import signal
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from storage.db import create_engine, session_factory
+from storage.models import Person
 from tests.conftest import ROOT, SEED_PLAN
+from tests.e2e.launch import START_ENV
 from tests.fakebot import FakeBotApiServer, FakeTelegram
 
 pytestmark = pytest.mark.e2e
+# A year after the seed plan's fiscal year ended: nothing is scheduled, only /start is answered.
+START = dt.datetime(2023, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
 
 
 async def _cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    assert START_ENV in env, "every process runs on the fixed clock"
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "tests.e2e.launch",
         *args,
         env=env,
         cwd=str(ROOT),
@@ -43,11 +56,13 @@ async def test_bot_process_enrols_a_head_and_stops_on_sigterm(tmp_path: Path) ->
     async with FakeBotApiServer(fake) as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
         env.update(
-            PYTHONPATH=str(ROOT),
+            # Ours first; keep the caller's (e.g. where coverage lives) after it.
+            PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
             TELEGRAM_BOT_TOKEN=fake.token,
             TELEGRAM_API_URL=server.base_url,
             DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/e2e.db",
             SCHEDULER_TICK_SECONDS="1",
+            **{START_ENV: START.isoformat()},
         )
         await _check("db", "upgrade", env=env)
         await _check("plan", "import", str(SEED_PLAN), env=env)
@@ -67,3 +82,13 @@ async def test_bot_process_enrols_a_head_and_stops_on_sigterm(tmp_path: Path) ->
             _, err = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 0, err.decode()
         assert "update" in err.decode()  # one log line per update handled
+    # The processes ran on the fixed clock: the head was enrolled on its day, not today.
+    engine = create_engine(env["DATABASE_URL"])
+    try:
+        async with session_factory(engine)() as session:
+            enrolled = await session.scalar(
+                select(Person.created_at).where(Person.telegram_user_id == 2001)
+            )
+    finally:
+        await engine.dispose()
+    assert enrolled is not None and enrolled.astimezone(START.tzinfo).date() == START.date()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scheduler.outcomes import Outcome, Outgoing, Retry, Sent, Unreachable
+from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
+from scheduler.tick import tick
 from storage.deliveries import deliveries
 from storage.keys import delivery_key
-from storage.models import Delivery, Measure, Person, Round, RoundItem
+from storage.models import Delivery, Division, Measure, Person, Report, Round, RoundItem
 from storage.people import mark_reachable
 from storage.rounds import all_plans, set_meeting
 from tests.factories import enrol, seed_plan
@@ -328,3 +330,122 @@ async def test_catching_up_sends_the_request_not_every_reminder(sessions: Sessio
         rows = await deliveries(session)
     skipped = {r.kind for r in rows if r.state == "skipped" and r.chat_id == HEADS["STRAT"]}
     assert {"reminder1", "reminder2"} <= skipped
+
+
+async def _answer_one(sessions: Sessions, round_key: str, code: str, person_id: int) -> None:
+    """Confirm an answer for the first of several items a division owes (not all of them)."""
+    async with sessions() as session, session.begin():
+        rid = await round_id(session, round_key)
+        division = await session.scalar(select(Division).where(Division.code == code))
+        assert division is not None
+        items = list(
+            await session.scalars(
+                select(RoundItem)
+                .where(RoundItem.round_id == rid, RoundItem.division_id == division.id)
+                .order_by(RoundItem.measure_id)
+            )
+        )
+        assert len(items) >= 2, f"{code} owes {len(items)} item(s) in {round_key}"
+        session.add(
+            Report(
+                round_id=rid,
+                measure_id=items[0].measure_id,
+                division_id=division.id,
+                person_id=person_id,
+                status="done",
+                text="one of several",
+            )
+        )
+
+
+async def test_a_division_that_answered_only_some_items_is_reminded(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    people = await enrol_everyone(sessions)
+    await run(sessions, bkk(2022, 1, 19), Recorder())  # the January prompts
+    await _answer_one(sessions, "2565-01", "FIN", people["FIN"])  # FIN: one of several
+    await answer_all(sessions, "2565-01", "PALAD", people["PALAD"])  # PALAD: everything
+    sender = Recorder()
+    await run(sessions, bkk(2022, 1, 24), sender)
+    reminded = {c.chat_id for c in sender.calls if c.kind == "reminder"}
+    assert HEADS["FIN"] in reminded
+    assert reminded == set(HEADS.values()) - {HEADS["PALAD"]}
+
+
+async def test_a_partial_answer_before_the_retry_does_not_cancel_the_reminder(
+    sessions: Sessions,
+) -> None:
+    await seed_plan(sessions)
+    people = await enrol_everyone(sessions)
+    # The reminder is recorded and its first try fails; the retry re-checks who is silent.
+    flaky = Recorder(lambda out: Retry("500") if out.kind == "reminder" else Sent(1))
+    await run(sessions, bkk(2022, 1, 19), flaky)
+    await run(sessions, bkk(2022, 1, 24), flaky)
+    await _answer_one(sessions, "2565-01", "FIN", people["FIN"])
+    sender = Recorder()
+    report = await run(sessions, bkk(2022, 1, 24, 12), sender)
+    assert [c.kind for c in sender.to(HEADS["FIN"])] == ["reminder"]
+    assert report.answered_skipped == 0
+
+
+async def test_a_send_that_keeps_failing_is_given_up_after_the_last_attempt(
+    sessions: Sessions,
+) -> None:
+    await seed_plan(sessions)
+    await enrol(sessions, HEADS["FIN"], "head", "FIN")
+    sender = Recorder(lambda out: Retry("502: bad gateway"))  # no `after`: not flood control
+    now = bkk(2021, 10, 19, 9, 1)
+    failed = 0
+    for _ in range(CONFIG.max_attempts + 2):  # two hours apart: always past the backoff
+        failed += (await run(sessions, now, sender)).failed
+        now += dt.timedelta(hours=2)
+    prompts = sender.to(HEADS["FIN"], "prompt")
+    assert len(prompts) == CONFIG.max_attempts  # tried that often, then never again
+    assert [c.attempts for c in prompts] == list(range(1, CONFIG.max_attempts + 1))
+    assert failed == 1
+    async with sessions() as session:
+        (row,) = await deliveries(session, kind="prompt")
+    assert row.state == "failed" and row.attempts == CONFIG.max_attempts
+    assert "502" in row.last_error
+
+
+async def test_a_refused_send_is_failed_at_once(sessions: Sessions) -> None:
+    await seed_plan(sessions)
+    await enrol(sessions, HEADS["FIN"], "head", "FIN")
+    sender = Recorder(lambda out: Failed("400: chat not found"))
+    now = bkk(2021, 10, 19, 9, 1)
+    report = await run(sessions, now, sender)
+    await run(sessions, now + dt.timedelta(hours=2), sender)
+    assert report.failed == 1 and len(sender.to(HEADS["FIN"], "prompt")) == 1
+    async with sessions() as session:
+        (row,) = await deliveries(session, kind="prompt")
+    assert row.state == "failed" and row.attempts == 1
+
+
+async def test_a_tick_does_not_send_what_another_sender_claimed_after_it_read(
+    sessions: Sessions,
+) -> None:
+    await seed_plan(sessions)
+    await enrol_everyone(sessions)
+    now = bkk(2022, 1, 19, 9, 1)
+    other = Recorder()
+    # One send at a time, so every row after the first is read by this tick and claimed later.
+    config = replace(CONFIG, send_concurrency=1)
+
+    async def first_sender(out: Outgoing) -> Outcome:
+        first.calls.append(out)
+        if len(first.calls) == 1:
+            # While this tick's first send is in flight, a second sender (another replica, or
+            # a tick running late) reads the same pending rows and sends them all.
+            await tick(sessions, now, other, CONFIG, CAL)
+        return Sent(len(first.calls))
+
+    first = Recorder()
+    await tick(sessions, now, first_sender, config, CAL)
+    assert len(first.calls) == 1 and other.calls  # the rest went through the other sender
+    assert first.calls[0].delivery_id not in {c.delivery_id for c in other.calls}
+    async with sessions() as session:
+        rows = [r for r in await deliveries(session) if r.state != "skipped"]
+    # Each notification went out exactly once, by whichever sender claimed it.
+    sent_ids = sorted(c.delivery_id for c in [*first.calls, *other.calls])
+    assert sent_ids == sorted(r.id for r in rows)
+    assert {r.state for r in rows} == {"sent"} and {r.attempts for r in rows} == {1}
