@@ -55,8 +55,8 @@ def main() -> int:
 
     clock = _started_clock(start)
     storage.types.utcnow = clock
-    # bot.cli imports bot.app only for `run`: import it now so that the check below covers it.
-    importlib.import_module("bot.app")
+    # bot.cli imports bot.telegram.app only for `run`: import it now so that the check below covers it.
+    importlib.import_module("bot.telegram.app")
     import bot.cli
 
     # A module that got the real clock some other way would run on today's date: refuse.
