@@ -55,7 +55,7 @@ def main() -> int:
 
     clock = _started_clock(start)
     storage.types.utcnow = clock
-    # bot.cli imports bot.telegram.app only for `run`: import it now so that the check below covers it.
+    # bot.cli imports bot.telegram.app only for `run`: import it now so the check covers it.
     importlib.import_module("bot.telegram.app")
     import bot.cli
 
