@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.history import history
 from storage.models import Delivery
 from storage.nudges import create_nudges, silent_divisions
+from storage.read_models import MISSING
 from storage.report_data import export_rows, period_report, plan_header, round_report
 from storage.summary import (
-    MISSING,
     current_round,
     division_detail,
-    history,
     measure_detail,
     open_rounds,
     plan_rounds,
