@@ -38,12 +38,6 @@ from storage.summary import plan_rounds, round_summaries
 FORMATS = ("xlsx", "docx", "csv", "png")
 # What /export sends: the answers table, the meeting report and the chart.
 CHAT_FORMATS = ("xlsx", "docx", "png")
-MIME = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "csv": "text/csv",
-    "png": "image/png",
-}
 
 
 class NoPlanError(LookupError):
