@@ -26,6 +26,7 @@ from sqlalchemy import insert
 from bot.telegram.report_keyboards import summary_keyboard
 from bot.telegram.views.reports import summary_message
 from storage.answers import round_divisions
+from storage.counting import division_ref
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -39,7 +40,7 @@ from storage.models import (
     Round,
     RoundItem,
 )
-from storage.summary import current_round, division_ref, open_rounds, round_summary
+from storage.summary import current_round, open_rounds, round_summary
 
 DIVISIONS, MEASURES, BASE_ROUNDS = 20, 7, 24
 SCALES = (1, 10, 100)

@@ -20,7 +20,7 @@ from scheduler.thaidate import (
     format_month_year_short,
     to_thai_digits,
 )
-from storage.summary import MISSING, DivisionRef, EvidenceRef, MeasureRef, RoundInfo
+from storage.read_models import MISSING, DivisionRef, EvidenceRef, MeasureRef, RoundInfo
 
 # The order statuses are listed and stacked in, best first, silence last.
 STATUS_ORDER: tuple[str, ...] = ("done", "in_progress", "not_started", "problem", MISSING)

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.counting import latest_report_id
 from storage.models import Division, Measure, Report, Round, RoundItem
-from storage.summary import latest_report_id
 
 
 @dataclass(frozen=True)

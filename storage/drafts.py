@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from storage.counting import latest_report_id
 from storage.models import STATUSES, Draft, Evidence, Measure, Report, Round, RoundItem
-from storage.summary import latest_report_id
 from storage.text import clean_json, clean_text
 
 # A report's text stays small enough to show whole in one Telegram message with its context.

@@ -1,68 +1,34 @@
-"""Silent divisions and nudges: who still owes answers, and a reminder to them now.
+"""Silent divisions and nudges: who still owes answers, and recording a reminder to them now.
 
 A nudge is only recorded here, as `delivery` rows of kind "nudge" (state pending, due now);
-the scheduler's tick sends them like every other notification. Its natural key carries the
-local date as slot, so a division is nudged at most once a day even if two coordinators
-press the button at the same moment (the unique key refuses the second insert).
+the scheduler's tick sends them like every other notification. Its natural key carries a
+slot (the use case passes the local date), so a division is nudged at most once per slot
+even if two coordinators press the button at the same moment: the unique key refuses the
+second insert. Who may nudge, and when, is decided by bot.usecases.nudges.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Literal
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import audit
+from storage.counting import item_answers
 from storage.keys import delivery_key
-from storage.models import AuditEvent, Delivery, Membership, Person
-from storage.summary import DivisionRef, MeasureRef, RoundInfo, item_answers
+from storage.models import Delivery, Membership, Person
+from storage.read_models import DivisionRef, MeasureRef, PersonRef, RoundInfo, SilentDivision
 
 NUDGE = "nudge"
 
 
-@dataclass(frozen=True)
-class PersonRef:
-    """Someone who can answer for a division, and whether Telegram still reaches them."""
-
-    id: int
-    name: str
-    username: str | None
-    role: str
-    reachable: bool
-
-
-@dataclass(frozen=True)
-class SilentDivision:
-    """A division that still owes answers in a round, with its people."""
-
-    division: DivisionRef
-    owed: int
-    answered: int
-    missing: tuple[MeasureRef, ...]
-    people: tuple[PersonRef, ...]
-    nudged_today: bool
-
-
-@dataclass(frozen=True)
-class NudgeResult:
-    """What pressing "nudge" did."""
-
-    outcome: Literal["created", "already", "no_people", "not_silent", "closed"]
-    created: int = 0
-
-
-def nudge_slot(now: datetime, tz: tzinfo) -> str:
-    """The slot of a nudge key: the local date, so one nudge per division per day."""
-    return now.astimezone(tz).date().isoformat()
-
-
-async def _nudged_divisions(
+async def nudged_divisions(
     session: AsyncSession, round_id: int, division_ids: Collection[int], slot: str
 ) -> set[int]:
+    """Which of the divisions were already nudged in this round and slot."""
     q = select(Delivery.division_id, Delivery.key).where(
         Delivery.kind == NUDGE,
         Delivery.round_id == round_id,
@@ -108,11 +74,10 @@ async def division_members(
 async def silent_divisions(
     session: AsyncSession,
     round_: RoundInfo,
-    now: datetime,
-    tz: tzinfo,
+    slot: str,
     division_ids: Collection[int] | None = None,
 ) -> list[SilentDivision]:
-    """Divisions owing at least one answer in the round, with people and today's nudge state."""
+    """Divisions owing at least one answer in the round, with people and this slot's nudges."""
     items = await item_answers(session, [round_], division_ids=division_ids, with_text=False)
     owed: dict[int, list[bool]] = {}
     missing: dict[int, list[MeasureRef]] = {}
@@ -126,7 +91,7 @@ async def silent_divisions(
     if not silent:
         return []
     people = await division_members(session, silent)
-    nudged = await _nudged_divisions(session, round_.id, silent, nudge_slot(now, tz))
+    nudged = await nudged_divisions(session, round_.id, silent, slot)
     return [
         SilentDivision(
             division=refs[d],
@@ -140,42 +105,29 @@ async def silent_divisions(
     ]
 
 
-async def create_nudges(
+async def add_nudges(
     session: AsyncSession,
     round_: RoundInfo,
     division_id: int,
-    now: datetime,
-    tz: tzinfo,
-    actor_person_id: int | None = None,
-) -> NudgeResult:
-    """Record a pending nudge for every reachable person of a silent division (once a day).
+    people: Sequence[PersonRef],
+    *,
+    slot: str,
+    due_at: datetime,
+    stale_at: datetime,
+    actor_person_id: int | None,
+) -> bool:
+    """Record a pending nudge to each person, and the audit event; False if the slot is taken.
 
     Runs in the caller's transaction; the inserts sit in a savepoint so a concurrent
     duplicate only rolls back the nudge, not the caller's work.
     """
-    items = await item_answers(session, [round_], division_ids=[division_id], with_text=False)
-    if not any(i.answer is None for i in items):
-        return NudgeResult("not_silent")
-    if not round_.is_open(now):
-        # After the meeting a nudge would ask for a report "by" a date already past.
-        return NudgeResult("closed")
-    slot = nudge_slot(now, tz)
-    if await _nudged_divisions(session, round_.id, [division_id], slot):
-        return NudgeResult("already")
-    people = (await division_members(session, [division_id])).get(division_id, [])
-    reachable = [p for p in people if p.reachable]
-    if not reachable:
-        return NudgeResult("no_people")
-    people_rows = await session.execute(
-        select(Person.id, Person.chat_id).where(Person.id.in_([p.id for p in reachable]))
+    rows = await session.execute(
+        select(Person.id, Person.chat_id).where(Person.id.in_([p.id for p in people]))
     )
-    chats = {pid: chat for pid, chat in people_rows.all()}
-    # Stale at the end of the local day: a nudge meant for "now" must not arrive tomorrow.
-    local_day = now.astimezone(tz).date()
-    stale = datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    chats = {pid: chat for pid, chat in rows.all()}
     try:
         async with session.begin_nested():
-            for p in reachable:
+            for p in people:
                 session.add(
                     Delivery(
                         key=delivery_key(NUDGE, round_.id, division_id, p.id, slot=slot),
@@ -184,23 +136,18 @@ async def create_nudges(
                         division_id=division_id,
                         person_id=p.id,
                         chat_id=chats[p.id],
-                        due_at=now,
-                        stale_at=stale,
+                        due_at=due_at,
+                        stale_at=stale_at,
                         state="pending",
                     )
                 )
-            session.add(
-                AuditEvent(
-                    at=now,
-                    action="nudge",
-                    actor_person_id=actor_person_id,
-                    detail={
-                        "round": round_.key,
-                        "division_id": division_id,
-                        "people": len(reachable),
-                    },
-                )
+            await audit.record(
+                session,
+                NUDGE,
+                actor_person_id=actor_person_id,
+                detail={"round": round_.key, "division_id": division_id, "people": len(people)},
+                at=due_at,
             )
     except IntegrityError:
-        return NudgeResult("already")
-    return NudgeResult("created", created=len(reachable))
+        return False
+    return True

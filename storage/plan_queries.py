@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +22,20 @@ async def current_plan(session: AsyncSession) -> Plan | None:
     )
 
 
+async def active_measures(session: AsyncSession, plan_id: int) -> Sequence[Measure]:
+    """A plan's active measures in order, with their actions and responsible divisions."""
+    result = await session.scalars(
+        select(Measure)
+        .where(Measure.plan_id == plan_id, Measure.active.is_(True))
+        .order_by(Measure.seq)
+        .options(
+            selectinload(Measure.actions),
+            selectinload(Measure.responsibilities).selectinload(MeasureResponsibility.division),
+        )
+    )
+    return result.all()
+
+
 async def plan_overview(
     sessions: async_sessionmaker[AsyncSession], plan_code: str | None = None
 ) -> dict[str, Any] | None:
@@ -34,15 +49,7 @@ async def plan_overview(
             )
         if plan is None:
             return None
-        measures = await session.scalars(
-            select(Measure)
-            .where(Measure.plan_id == plan.id, Measure.active.is_(True))
-            .order_by(Measure.seq)
-            .options(
-                selectinload(Measure.actions),
-                selectinload(Measure.responsibilities).selectinload(MeasureResponsibility.division),
-            )
-        )
+        measures = await active_measures(session, plan.id)
         return {
             "plan": {
                 "code": plan.code,

@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Division, Measure, MeasureResponsibility, Person, Plan, Report
-from storage.summary import (
+from storage.counting import division_ref, evidence_of, item_answers, measure_ref
+from storage.models import Division, Measure, Person, Plan, Report
+from storage.plan_queries import active_measures
+from storage.read_models import (
     MISSING,
     DivisionRef,
     EvidenceRef,
@@ -25,10 +27,6 @@ from storage.summary import (
     MeasureDetail,
     MeasureRef,
     RoundInfo,
-    division_ref,
-    evidence_of,
-    item_answers,
-    measure_ref,
 )
 
 
@@ -128,9 +126,32 @@ async def export_rows(
     """Every answer of the rounds, superseded ones marked, plus one row per missing item."""
     if not rounds:
         return []
-    by_id = {r.id: r for r in rounds}
     counting = await item_answers(session, rounds, division_ids=division_ids, with_text=False)
     latest_ids = {i.answer.report_id for i in counting if i.answer}
+    out = await _answer_rows(session, rounds, division_ids, latest_ids)
+    out.extend(_missing_row(i) for i in counting if i.answer is None)
+    order = {r.id: n for n, r in enumerate(rounds)}
+    epoch = datetime.min.replace(tzinfo=rounds[0].opens_at.tzinfo)
+    out.sort(
+        key=lambda e: (
+            order[e.round.id],
+            e.measure.seq,
+            e.division.code,
+            e.created_at is None,  # missing rows after the answers of the same item
+            e.created_at or epoch,
+        )
+    )
+    return out
+
+
+async def _answer_rows(
+    session: AsyncSession,
+    rounds: Sequence[RoundInfo],
+    division_ids: Collection[int] | None,
+    latest_ids: Collection[int],
+) -> list[ExportRow]:
+    """Every report of the rounds (of these divisions), each marked latest or superseded."""
+    by_id = {r.id: r for r in rounds}
     q = (
         select(Report, Person.name, Measure, Division)
         .join(Person, Person.id == Report.person_id)
@@ -142,7 +163,7 @@ async def export_rows(
         q = q.where(Report.division_id.in_(list(division_ids)))
     rows = (await session.execute(q)).all()
     evidence = await evidence_of(session, [r.id for r, *_ in rows])
-    out = [
+    return [
         ExportRow(
             round=by_id[r.round_id],
             measure=measure_ref(m),
@@ -158,35 +179,23 @@ async def export_rows(
         )
         for r, name, m, d in rows
     ]
-    out.extend(
-        ExportRow(
-            round=i.round,
-            measure=i.measure,
-            division=i.division,
-            status=MISSING,
-            text="",
-            evidence=(),
-            person_name="",
-            created_at=None,
-            late=False,
-            latest=True,
-            carried=False,
-        )
-        for i in counting
-        if i.answer is None
+
+
+def _missing_row(item: ItemAnswer) -> ExportRow:
+    """An owed item nobody answered, as a row of its own."""
+    return ExportRow(
+        round=item.round,
+        measure=item.measure,
+        division=item.division,
+        status=MISSING,
+        text="",
+        evidence=(),
+        person_name="",
+        created_at=None,
+        late=False,
+        latest=True,
+        carried=False,
     )
-    order = {rid: n for n, rid in enumerate(by_id)}
-    epoch = datetime.min.replace(tzinfo=rounds[0].opens_at.tzinfo)
-    out.sort(
-        key=lambda e: (
-            order[e.round.id],
-            e.measure.seq,
-            e.division.code,
-            e.created_at is None,  # missing rows after the answers of the same item
-            e.created_at or epoch,
-        )
-    )
-    return out
 
 
 async def round_report(
@@ -214,15 +223,7 @@ async def period_report(
     division_ids: Collection[int] | None = None,
 ) -> PeriodReport:
     """The end-of-period report over `rounds` (normally all rounds of the plan)."""
-    measures = await session.scalars(
-        select(Measure)
-        .where(Measure.plan_id == header.plan_id, Measure.active.is_(True))
-        .order_by(Measure.seq)
-        .options(
-            selectinload(Measure.actions),
-            selectinload(Measure.responsibilities).selectinload(MeasureResponsibility.division),
-        )
-    )
+    measures = await active_measures(session, header.plan_id)
     items = await item_answers(session, rounds, division_ids=division_ids)
     per_measure: dict[int, list[ItemAnswer]] = {}
     for item in items:

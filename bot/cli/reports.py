@@ -13,16 +13,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.cli.base import PROG, CliApp, CliError, command
 from bot.present import round_label
 from bot.settings import Settings
-from bot.usecases.exports import FORMATS, period_files, round_files
-from storage.db import session_factory
-from storage.plan_queries import current_plan
-from storage.summary import RoundInfo, RoundSummary, current_round, round_by_key, round_summary
-from storage.types import utcnow
+from bot.usecases.exports import FORMATS, export_period, export_round
+from bot.usecases.refusals import Refused
+from bot.usecases.summaries import choose_round, summary
+from storage.read_models import RoundSummary
 
 
 def register(sub: Any) -> None:
@@ -57,38 +54,15 @@ def _check_writable(path: Path) -> None:
 
 async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
     _check_writable(args.output)
-    return await _report(app.engine, args, app.settings)
-
-
-async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
-    return await _summary(app.engine, args, app.settings)
-
-
-async def _find_round(engine: AsyncEngine, key: str | None) -> RoundInfo:
-    async with session_factory(engine)() as session:
-        if key is None:
-            found = await current_round(session, utcnow())
-            if found is None:
-                raise CliError("there is no round yet")
-            return found
-        found = await round_by_key(session, key)
-    if found is None:
-        raise CliError(f"no round with key {key!r} (expected e.g. 2565-01 or 2565-Q1)")
-    return found
-
-
-async def _report(engine: AsyncEngine, args: argparse.Namespace, settings: Settings) -> int:
-    sessions = session_factory(engine)
     formats = [args.format]
-    if args.period:
-        async with sessions() as session:
-            plan = await current_plan(session)
-        if plan is None:
-            raise CliError(f"no plan found: import one with `{PROG} plan import FILE`")
-        files = await period_files(sessions, plan.id, formats, tz=settings.tz, now=utcnow())
-    else:
-        round_ = await _find_round(engine, args.round)
-        files = await round_files(sessions, round_, formats, tz=settings.tz, now=utcnow())
+    try:
+        if args.period:
+            files = await export_period(app.core, formats)
+        else:
+            round_ = await choose_round(app.core, None, args.round)
+            files = (await export_round(app.core, None, round_, formats)).files
+    except Refused as refusal:
+        raise _cli_error(refusal, args.round) from None
     try:
         args.output.write_bytes(files[0].data)
     except OSError as exc:
@@ -97,15 +71,25 @@ async def _report(engine: AsyncEngine, args: argparse.Namespace, settings: Setti
     return 0
 
 
-async def _summary(engine: AsyncEngine, args: argparse.Namespace, settings: Settings) -> int:
-    round_ = await _find_round(engine, args.round)
-    async with session_factory(engine)() as session:
-        summary = await round_summary(session, round_)
+async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
+    try:
+        view = await summary(app.core, None, args.round)
+    except Refused as refusal:
+        raise _cli_error(refusal, args.round) from None
     if args.json:
-        print(json.dumps(summary_json(summary), ensure_ascii=False, indent=2))
+        print(json.dumps(summary_json(view.summary), ensure_ascii=False, indent=2))
     else:
-        print(summary_text(summary, settings))
+        print(summary_text(view.summary, app.settings))
     return 0
+
+
+def _cli_error(refusal: Refused, key: str | None) -> CliError:
+    """The operator's English line for a refusal (the catalogs word it for the chat)."""
+    if refusal.reason == "no_plan":
+        return CliError(f"no plan found: import one with `{PROG} plan import FILE`")
+    if refusal.reason == "no_round":
+        return CliError("there is no round yet")
+    return CliError(f"no round with key {key!r} (expected e.g. 2565-01 or 2565-Q1)")
 
 
 def summary_json(summary: RoundSummary) -> dict[str, Any]:

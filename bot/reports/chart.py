@@ -26,7 +26,7 @@ from bot.present import (
 from bot.reports.fonts import ThaiFont
 from bot.texts import t
 from bot.texts.reports import COLOURS
-from storage.summary import MeasureRef, RoundSummary
+from storage.read_models import MeasureRef, RoundSummary
 
 # rcParams and the font manager are process-wide: one chart at a time.
 _LOCK = threading.Lock()

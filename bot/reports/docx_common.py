@@ -116,6 +116,22 @@ def new_document(font: ThaiFont, *, landscape: bool = False) -> DocxDocument:
     return doc
 
 
+def open_document(
+    font: ThaiFont, title: str, organization: str, *, landscape: bool = False
+) -> DocxDocument:
+    """A new document headed by its title and the organization's name, centred and bold."""
+    doc = new_document(font, landscape=landscape)
+    add_paragraph(doc, title, font, TITLE_PT, bold=True, center=True)
+    add_paragraph(doc, organization, font, bold=True, center=True)
+    return doc
+
+
+def finish(doc: DocxDocument, font: ThaiFont, made_line: str) -> bytes:
+    """Close the document with the line saying when it was made; the file's bytes."""
+    add_paragraph(doc, made_line, font)
+    return to_bytes(doc)
+
+
 def add_run(
     paragraph: Paragraph, text: str, font: ThaiFont, size_pt: float, bold: bool = False
 ) -> None:

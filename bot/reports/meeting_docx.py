@@ -15,18 +15,11 @@ from bot.present import (
     status_name,
     when,
 )
-from bot.reports.docx_common import (
-    TITLE_PT,
-    add_paragraph,
-    add_row,
-    add_table,
-    new_document,
-    to_bytes,
-)
+from bot.reports.docx_common import add_paragraph, add_row, add_table, finish, open_document
 from bot.reports.fonts import ThaiFont
 from bot.texts import localized, meeting_title, t
+from storage.read_models import ItemAnswer
 from storage.report_data import RoundReport
-from storage.summary import ItemAnswer
 
 WIDTHS_CM = (4.5, 3.5, 9.0)
 
@@ -60,14 +53,12 @@ def render_meeting_docx(
     report: RoundReport, tz: tzinfo, font: ThaiFont, generated_at: datetime, lang: str = "th"
 ) -> bytes:
     """The meeting report of one round as a .docx file."""
-    doc = new_document(font)
     header = report.header
     org = localized(lang, header.org_name_th, header.org_name_en)
+    doc = open_document(font, t("report.title", lang), org)
     series = localized(lang, header.meeting_name_th, header.meeting_name_en)
     meeting = meeting_title(series, round_month(report.round, lang), lang)
     held = report.round.meeting_at or report.round.closes_at
-    add_paragraph(doc, t("report.title", lang), font, TITLE_PT, bold=True, center=True)
-    add_paragraph(doc, org, font, bold=True, center=True)
     if report.round.kind == "monthly":
         add_paragraph(
             doc,
@@ -114,5 +105,4 @@ def render_meeting_docx(
                 font,
                 WIDTHS_CM,
             )
-    add_paragraph(doc, t("report.generated", lang, when=when(generated_at, tz, lang)), font)
-    return to_bytes(doc)
+    return finish(doc, font, t("report.generated", lang, when=when(generated_at, tz, lang)))

@@ -18,18 +18,11 @@ from bot.present import (
     status_name,
     when,
 )
-from bot.reports.docx_common import (
-    TITLE_PT,
-    add_paragraph,
-    add_row,
-    add_table,
-    new_document,
-    to_bytes,
-)
+from bot.reports.docx_common import add_paragraph, add_row, add_table, finish, open_document
 from bot.reports.fonts import ThaiFont
 from bot.texts import localized, t
+from storage.read_models import ItemAnswer
 from storage.report_data import PeriodMeasure, PeriodReport
-from storage.summary import ItemAnswer
 
 COLUMNS = ("measure", "actions", "responsible", "period", "results", "evidence", "problems")
 # Landscape A4 less 2 cm margins leaves 25.7 cm.
@@ -94,14 +87,11 @@ def render_period_docx(
     report: PeriodReport, tz: tzinfo, font: ThaiFont, generated_at: datetime, lang: str = "th"
 ) -> bytes:
     """The end-of-period report as a landscape .docx file."""
-    doc = new_document(font, landscape=True)
     header = report.header
     plan = localized(lang, header.title_th, header.title_en)
     org = localized(lang, header.org_name_th, header.org_name_en)
-    add_paragraph(
-        doc, t("report.period_title", lang, plan=plan), font, TITLE_PT, bold=True, center=True
-    )
-    add_paragraph(doc, org, font, bold=True, center=True)
+    title = t("report.period_title", lang, plan=plan)
+    doc = open_document(font, title, org, landscape=True)
     if report.rounds:
         span = t(
             "report.rounds_span",
@@ -114,5 +104,4 @@ def render_period_docx(
     table = add_table(doc, [t(f"report.col.{c}", lang) for c in COLUMNS], font, WIDTHS_CM)
     for m in report.measures:
         add_row(table, _row(m, lang), font, WIDTHS_CM)
-    add_paragraph(doc, t("report.generated", lang, when=when(generated_at, tz, lang)), font)
-    return to_bytes(doc)
+    return finish(doc, font, t("report.generated", lang, when=when(generated_at, tz, lang)))

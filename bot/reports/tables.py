@@ -21,8 +21,8 @@ from bot.present import (
     when,
 )
 from bot.texts import t
+from storage.read_models import MISSING, RoundSummary
 from storage.report_data import ExportRow
-from storage.summary import MISSING, RoundSummary
 
 ANSWER_COLUMNS = (
     "round",

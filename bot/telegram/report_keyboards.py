@@ -9,8 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.present import division_name, short
 from bot.telegram.callbacks import encode
 from bot.texts import t
-from storage.nudges import SilentDivision
-from storage.summary import DivisionRef, MeasureRef, RoundInfo
+from storage.read_models import DivisionRef, MeasureRef, RoundInfo
 
 BUTTON_CHARS = 30
 
@@ -44,16 +43,15 @@ def summary_keyboard(
 
 
 def nudge_keyboard(
-    round_: RoundInfo, silent: Sequence[SilentDivision], lang: str
+    round_: RoundInfo, divisions: Sequence[DivisionRef], lang: str
 ) -> InlineKeyboardMarkup | None:
-    """One nudge button (nd) per silent division not yet nudged today with someone reachable."""
+    """One nudge button (nd) per division the reader may nudge now; None when there is none."""
     buttons = [
         InlineKeyboardButton(
-            t("missing.btn_nudge", lang, name=short(division_name(s.division, lang), BUTTON_CHARS)),
-            callback_data=encode("nd", round_.id, s.division.id),
+            t("missing.btn_nudge", lang, name=short(division_name(d, lang), BUTTON_CHARS)),
+            callback_data=encode("nd", round_.id, d.id),
         )
-        for s in silent
-        if not s.nudged_today and any(p.reachable for p in s.people)
+        for d in divisions
     ]
     return InlineKeyboardMarkup(_rows(buttons, 1)) if buttons else None
 

@@ -32,7 +32,7 @@ TH: dict[str, str] = {
     "report.quarter_short": "ไตรมาส {n}/{year}",
     # /summary
     "summary.no_round": "ขณะนี้ยังไม่มีรอบการติดตามผล",
-    "summary.unknown_round": "ไม่พบรอบ {key} กรุณาระบุรหัสรอบ เช่น 2565-01 หรือ 2565-Q1",
+    "summary.unknown_round": "ไม่พบรอบ {round_key} กรุณาระบุรหัสรอบ เช่น 2565-01 หรือ 2565-Q1",
     "summary.title": "<b>สรุปผลการรายงาน {round}</b>",
     "summary.open_until": "เปิดรับรายงานถึง {when}",
     "summary.closed_at": "ปิดรับรายงานแล้วเมื่อ {when}",
@@ -51,7 +51,6 @@ TH: dict[str, str] = {
     "summary.evidence": "หลักฐาน: {items}",
     "summary.truncated": "… (ข้อความยาวเกินไป กรุณาใช้ /export เพื่อดูฉบับเต็ม)",
     "summary.not_allowed": "ขออภัย ท่านไม่มีสิทธิ์ดูข้อมูลนี้",
-    "summary.stranger": "ขออภัย ท่านยังไม่ได้ลงทะเบียน กรุณาใช้ลิงก์เชิญจากผู้ประสานงาน",
     "summary.stale": "ขออภัย ปุ่มนี้ใช้ไม่ได้แล้ว กรุณาพิมพ์คำสั่งใหม่อีกครั้ง",
     # /missing
     "missing.title": "<b>หน่วยงานที่ยังรายงานไม่ครบ {round}</b>",
@@ -144,7 +143,9 @@ EN: dict[str, str] = {
     "report.round_month": "{month}",
     "report.quarter_short": "Q{n}/{year}",
     "summary.no_round": "There is no follow-up round yet.",
-    "summary.unknown_round": "No round {key}. Please give a round key such as 2565-01 or 2565-Q1.",
+    "summary.unknown_round": (
+        "No round {round_key}. Please give a round key such as 2565-01 or 2565-Q1."
+    ),
     "summary.title": "<b>Reporting summary {round}</b>",
     "summary.open_until": "Open for answers until {when}",
     "summary.closed_at": "Closed for answers on {when}",
@@ -163,9 +164,6 @@ EN: dict[str, str] = {
     "summary.evidence": "Evidence: {items}",
     "summary.truncated": "… (too long; please use /export for the full text)",
     "summary.not_allowed": "Sorry, you may not see this.",
-    "summary.stranger": (
-        "Sorry, you are not enrolled. Please use the invitation link from a coordinator."
-    ),
     "summary.stale": "Sorry, this button no longer works. Please send the command again.",
     "missing.title": "<b>Divisions not fully reported {round}</b>",
     "missing.none": "Every division has reported.",

@@ -1,7 +1,8 @@
-"""Report files for a round or the whole plan period: read with storage, render with bot.reports.
+"""Report files for a round or the whole plan period: read in one unit of work, then render.
 
-Shared by /export and `ita-followup report`. Reading happens in one session; rendering runs
-in a worker thread so a large chart or document does not stall the bot's event loop.
+Shared by /export and `ita-followup report`. Heads and members get their own divisions' data
+only (bot.usecases.summaries.visible_divisions). Rendering runs in a worker thread so a large
+chart or document does not stall the bot's event loop.
 """
 
 from __future__ import annotations
@@ -11,29 +12,32 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reports.chart import render_chart
-from bot.reports.fonts import thai_font
+from bot.reports.fonts import ThaiFont, thai_font
 from bot.reports.meeting_docx import render_meeting_docx
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_csv, render_xlsx
+from bot.usecases.core import Core
+from bot.usecases.refusals import Refused
+from bot.usecases.summaries import Scope, visible_divisions
+from storage.people import Actor
+from storage.plan_queries import current_plan
+from storage.read_models import DivisionRef, RoundInfo, RoundSummary
 from storage.report_data import (
     ExportRow,
+    PlanHeader,
     export_rows,
     period_report,
     plan_header,
     round_report,
 )
-from storage.summary import RoundInfo, RoundSummary, plan_rounds, round_summaries
+from storage.summary import plan_rounds, round_summaries
 
 FORMATS = ("xlsx", "docx", "csv", "png")
-MIME = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "csv": "text/csv",
-    "png": "image/png",
-}
+# What /export sends: the answers table, the meeting report and the chart.
+CHAT_FORMATS = ("xlsx", "docx", "png")
 
 
 class NoPlanError(LookupError):
@@ -49,108 +53,142 @@ class ReportFile:
     data: bytes
 
 
+@dataclass(frozen=True)
+class RoundExport:
+    """A round's files, and whose data they hold (None: every division's)."""
+
+    round: RoundInfo
+    files: tuple[ReportFile, ...]
+    own_divisions: tuple[DivisionRef, ...] | None
+
+
+@dataclass(frozen=True)
+class _Material:
+    """What the files are made of, read in one transaction; rendering needs no session."""
+
+    stem: str
+    rows: Sequence[ExportRow]
+    summaries: Sequence[RoundSummary]
+    # The chart's rounds: a round's chart shows how each measure moved up to it.
+    chart: Sequence[RoundSummary]
+    docx: Callable[[tzinfo, ThaiFont, datetime, str], bytes]
+
+
 def file_name(stem: str, fmt: str, division_codes: Sequence[str] = ()) -> str:
     """An ASCII file name such as ita-2565-01-FIN.xlsx (Telegram and mail clients like ASCII)."""
     suffix = "-" + "-".join(division_codes) if division_codes else ""
     return f"ita-{stem}{suffix}.{fmt}"
 
 
-async def round_files(
-    sessions: async_sessionmaker[AsyncSession],
-    round_: RoundInfo,
+def _own(actor: Actor | None, scope: Scope) -> tuple[tuple[DivisionRef, ...] | None, list[str]]:
+    """The actor's own divisions (None when they see all) and the codes the file names carry."""
+    if actor is None or scope is None:
+        return None, []
+    own = tuple(
+        DivisionRef(
+            r.division_id, r.division_code or "", r.division_name_th or "", r.division_name_en or ""
+        )
+        for r in actor.roles
+        if r.division_id is not None
+    )
+    codes = sorted({r.division_code for r in actor.roles if r.division_code}) if scope else []
+    return own, codes
+
+
+async def _header(session: AsyncSession, plan_id: int) -> PlanHeader:
+    header = await plan_header(session, plan_id)
+    if header is None:
+        raise NoPlanError(plan_id)
+    return header
+
+
+async def _round_material(
+    session: AsyncSession, round_: RoundInfo, formats: Collection[str], scope: Scope
+) -> _Material:
+    header = await _header(session, round_.plan_id)
+    rows = await export_rows(session, [round_], scope) if _tabular(formats) else []
+    summary = await round_summaries(session, [round_], scope)
+    report = await round_report(session, header, round_, scope) if "docx" in formats else None
+    chart = summary
+    if "png" in formats:
+        every = await plan_rounds(session, round_.plan_id)
+        earlier = [r for r in every if r.closes_at <= round_.closes_at]
+        chart = await round_summaries(session, earlier, scope)
+
+    def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
+        assert report is not None
+        return render_meeting_docx(report, tz, font, now, lang)
+
+    return _Material(round_.key, rows, summary, chart, docx)
+
+
+async def _period_material(
+    session: AsyncSession, plan_id: int, formats: Collection[str], scope: Scope
+) -> _Material:
+    header = await _header(session, plan_id)
+    rounds = await plan_rounds(session, plan_id)
+    rows = await export_rows(session, rounds, scope) if _tabular(formats) else []
+    summaries = await round_summaries(session, rounds, scope)
+    report = await period_report(session, header, rounds, scope) if "docx" in formats else None
+
+    def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
+        assert report is not None
+        return render_period_docx(report, tz, font, now, lang)
+
+    return _Material(f"{header.code}-period", rows, summaries, summaries, docx)
+
+
+def _render(
+    material: _Material,
     formats: Collection[str],
-    *,
+    codes: Sequence[str],
     tz: tzinfo,
     now: datetime,
-    division_ids: Collection[int] | None = None,
-    division_codes: Sequence[str] = (),
-    lang: str = "th",
-) -> list[ReportFile]:
-    """The files of one round: answers table, meeting report, chart (plan rounds up to it)."""
-    async with sessions() as session:
-        header = await plan_header(session, round_.plan_id)
-        if header is None:
-            raise NoPlanError(round_.plan_id)
-        rows = await export_rows(session, [round_], division_ids) if _tabular(formats) else []
-        summary = await round_summaries(session, [round_], division_ids)
-        report = (
-            await round_report(session, header, round_, division_ids) if "docx" in formats else None
-        )
-        chart: tuple[RoundSummary, ...] = summary
-        if "png" in formats:
-            # The chart shows how each measure moved up to this round, round by round.
-            every = await plan_rounds(session, round_.plan_id)
-            earlier = [r for r in every if r.closes_at <= round_.closes_at]
-            chart = await round_summaries(session, earlier, division_ids)
-
-    def docx() -> bytes:
-        assert report is not None
-        return render_meeting_docx(report, tz, thai_font(), now, lang)
-
-    return await _render(formats, rows, summary, chart, docx, round_.key, division_codes, tz, lang)
-
-
-async def period_files(
-    sessions: async_sessionmaker[AsyncSession],
-    plan_id: int,
-    formats: Collection[str],
-    *,
-    tz: tzinfo,
-    now: datetime,
-    division_ids: Collection[int] | None = None,
-    division_codes: Sequence[str] = (),
-    lang: str = "th",
-) -> list[ReportFile]:
-    """The files of the whole plan period: end-of-period report, all answers, the chart."""
-    async with sessions() as session:
-        header = await plan_header(session, plan_id)
-        if header is None:
-            raise NoPlanError(plan_id)
-        rounds = await plan_rounds(session, plan_id)
-        rows = await export_rows(session, rounds, division_ids) if _tabular(formats) else []
-        summaries = await round_summaries(session, rounds, division_ids)
-        report = (
-            await period_report(session, header, rounds, division_ids)
-            if "docx" in formats
-            else None
-        )
-    stem = f"{header.code}-period"
-
-    def docx() -> bytes:
-        assert report is not None
-        return render_period_docx(report, tz, thai_font(), now, lang)
-
-    return await _render(formats, rows, summaries, summaries, docx, stem, division_codes, tz, lang)
-
-
-async def _render(
-    formats: Collection[str],
-    rows: Sequence[ExportRow],
-    summaries: Sequence[RoundSummary],
-    chart: Sequence[RoundSummary],
-    docx: Callable[[], bytes],
-    stem: str,
-    division_codes: Sequence[str],
-    tz: tzinfo,
     lang: str,
-) -> list[ReportFile]:
-    """Render the asked formats in a worker thread (the same for a round and a period)."""
+) -> tuple[ReportFile, ...]:
+    """Render the asked formats, in FORMATS order (the same loop for a round and a period)."""
+    out = []
+    for fmt in [f for f in FORMATS if f in formats]:
+        if fmt == "xlsx":
+            data = render_xlsx(material.rows, material.summaries, tz, lang)
+        elif fmt == "csv":
+            data = render_csv(material.rows, tz, lang)
+        elif fmt == "docx":
+            data = material.docx(tz, thai_font(), now, lang)
+        else:
+            data = render_chart(material.chart, thai_font(), lang)
+        out.append(ReportFile(fmt, file_name(material.stem, fmt, codes), data))
+    return tuple(out)
 
-    def render() -> list[ReportFile]:
-        out = []
-        for fmt in [f for f in FORMATS if f in formats]:
-            if fmt == "xlsx":
-                data = render_xlsx(rows, summaries, tz, lang)
-            elif fmt == "csv":
-                data = render_csv(rows, tz, lang)
-            elif fmt == "docx":
-                data = docx()
-            else:
-                data = render_chart(chart, thai_font(), lang)
-            out.append(ReportFile(fmt, file_name(stem, fmt, division_codes), data))
-        return out
 
-    return await asyncio.to_thread(render)
+async def export_round(
+    core: Core,
+    actor: Actor | None,
+    round_: RoundInfo,
+    formats: Collection[str] = CHAT_FORMATS,
+    lang: str = "th",
+) -> RoundExport:
+    """The files of one round: answers table, meeting report, chart (plan rounds up to it)."""
+    scope = visible_divisions(actor)
+    own, codes = _own(actor, scope)
+    async with core.uow() as uow:
+        material = await _round_material(uow.session, round_, formats, scope)
+    files = await asyncio.to_thread(
+        _render, material, formats, codes, core.rules.tz, core.now(), lang
+    )
+    return RoundExport(round_, files, own)
+
+
+async def export_period(
+    core: Core, formats: Collection[str], lang: str = "th"
+) -> tuple[ReportFile, ...]:
+    """The operator's files of the current plan's whole period; Refused when there is no plan."""
+    async with core.uow() as uow:
+        plan = await current_plan(uow.session)
+        if plan is None:
+            raise Refused("no_plan")
+        material = await _period_material(uow.session, plan.id, formats, None)
+    return await asyncio.to_thread(_render, material, formats, [], core.rules.tz, core.now(), lang)
 
 
 def _tabular(formats: Collection[str]) -> bool:

@@ -25,6 +25,7 @@ from bot.reports.meeting_docx import render_meeting_docx
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_csv, render_xlsx
 from storage.models import Report
+from storage.read_models import RoundSummary
 from storage.report_data import (
     ExportRow,
     PeriodReport,
@@ -34,7 +35,7 @@ from storage.report_data import (
     plan_header,
     round_report,
 )
-from storage.summary import RoundSummary, plan_rounds, round_by_key, round_summaries
+from storage.summary import plan_rounds, round_by_key, round_summaries
 from tests.factories import seed_plan
 from tests.report_factories import scenario
 

@@ -1,21 +1,15 @@
-"""Summary, detail, history, export and nudge queries on SQLite and PostgreSQL."""
+"""Summary, detail, history and export queries on SQLite and PostgreSQL (nudges: tests/usecases)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Delivery
-from storage.nudges import create_nudges, silent_divisions
+from storage.history import history
+from storage.read_models import MISSING
 from storage.report_data import export_rows, period_report, plan_header, round_report
 from storage.summary import (
-    MISSING,
     current_round,
     division_detail,
-    history,
     measure_detail,
     open_rounds,
     plan_rounds,
@@ -23,10 +17,8 @@ from storage.summary import (
     round_summaries,
     round_summary,
 )
-from tests.factories import enrol, seed_plan
+from tests.factories import seed_plan
 from tests.report_factories import bkk, scenario
-
-TZ = ZoneInfo("Asia/Bangkok")
 
 
 async def test_current_round_and_lookup(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -166,66 +158,3 @@ async def test_round_and_period_report_data(sessions: async_sessionmaker[AsyncSe
     assert m7.cadence == "quarterly" and [i.status for i in m7.items] == ["done"]
     assert len(period.measures[0].actions_th) == 2
     assert [s.round.key for s in summaries] == ["2564-12", "2565-Q1", "2565-01"]
-
-
-async def test_silent_divisions_and_nudges(sessions: async_sessionmaker[AsyncSession]) -> None:
-    await seed_plan(sessions)
-    sc = await scenario(sessions)
-    head = await enrol(sessions, 9001, "head", "HEALTH", name="หัวหน้าสาธารณสุข")
-    gone = await enrol(sessions, 9002, "member", "HEALTH", name="ผู้ช่วย")
-    coordinator = await enrol(sessions, 9003, "coordinator")
-    health = sc.ids.divisions["HEALTH"]
-    async with sessions() as s, s.begin():
-        from storage.people import mark_unreachable
-
-        await mark_unreachable(s, gone, sc.now)
-    async with sessions() as s:
-        jan = await round_by_key(s, "2565-01")
-        assert jan is not None
-        silent = await silent_divisions(s, jan, sc.now, TZ)
-    by_code = {d.division.code: d for d in silent}
-    assert "HEALTH" in by_code and "FIN" in by_code
-    h = by_code["HEALTH"]
-    assert [(p.name, p.reachable) for p in h.people] == [
-        ("หัวหน้าสาธารณสุข", True),
-        ("ผู้ช่วย", False),
-    ]
-    assert not h.nudged_today and h.answered == 0
-
-    async with sessions() as s, s.begin():
-        first = await create_nudges(s, jan, health, sc.now, TZ, coordinator)
-    assert (first.outcome, first.created) == ("created", 1)
-    async with sessions() as s, s.begin():
-        again = await create_nudges(s, jan, health, sc.now + timedelta(hours=3), TZ)
-        none = await create_nudges(s, jan, sc.ids.divisions["ENG"], sc.now, TZ)
-    assert again.outcome == "already"
-    assert none.outcome == "no_people"
-    async with sessions() as s:
-        rows = (await s.scalars(select(Delivery).where(Delivery.kind == "nudge"))).all()
-        assert [(d.person_id, d.state, d.key) for d in rows] == [
-            (head, "pending", f"nudge:{jan.id}:{health}:{head}:2022-01-20")
-        ]
-        assert rows[0].due_at == sc.now and rows[0].chat_id == 9001
-        assert rows[0].stale_at == bkk(2022, 1, 21, 0, 0)
-        silent = await silent_divisions(s, jan, sc.now, TZ)
-        assert next(d for d in silent if d.division.code == "HEALTH").nudged_today
-    # The next local day a new nudge is allowed.
-    async with sessions() as s, s.begin():
-        tomorrow = await create_nudges(s, jan, health, sc.now + timedelta(days=1), TZ)
-    assert tomorrow.outcome == "created"
-    async with sessions() as s:
-        count = await s.scalar(select(func.count()).select_from(Delivery))
-        assert count == 2
-
-
-async def test_nudge_refused_for_division_that_answered(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    await seed_plan(sessions)
-    sc = await scenario(sessions)
-    await enrol(sessions, 9101, "head", "STRAT")
-    async with sessions() as s, s.begin():
-        q1 = await round_by_key(s, "2565-Q1")
-        assert q1 is not None
-        result = await create_nudges(s, q1, sc.ids.divisions["STRAT"], sc.now, TZ)
-    assert result.outcome == "not_silent"

@@ -6,15 +6,15 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.telegram.views.reports import measure_message, summary_message
-from storage.summary import (
+from storage.read_models import (
     Answer,
     DivisionRef,
     ItemAnswer,
     MeasureDetail,
     MeasureRef,
     RoundInfo,
-    summarize,
 )
+from storage.summary import summarize
 from tests.fakebot import parse_html
 
 TZ = ZoneInfo("Asia/Bangkok")

@@ -17,7 +17,16 @@ from telegram.ext import (
 from bot.telegram import auth
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import answer, basic, enrol, meetings, summary
+from bot.telegram.handlers import (
+    answer,
+    basic,
+    enrol,
+    exports,
+    history,
+    meetings,
+    nudges,
+    summary,
+)
 from bot.telegram.router import ButtonHandler, button_handler, merge_routes
 
 
@@ -40,7 +49,10 @@ ROUTES = merge_routes(
         "rvy": _whole(enrol.revoke_confirmed),
         "rvp": _whole(enrol.revoke_page),
     },
-    {verb: _whole(summary.on_button) for verb in ("sm", "sd", "nd", "hm", "hd", "ex", "sr")},
+    summary.BUTTONS,
+    nudges.BUTTONS,
+    history.BUTTONS,
+    exports.BUTTONS,
 )
 
 
@@ -65,9 +77,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Reports show other people's answers: private chats only, never a group.
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("summary", summary.summary_command, filters=private))
-    application.add_handler(CommandHandler("missing", summary.missing_command, filters=private))
-    application.add_handler(CommandHandler("history", summary.history_command, filters=private))
-    application.add_handler(CommandHandler("export", summary.export_command, filters=private))
+    application.add_handler(CommandHandler("missing", nudges.missing_command, filters=private))
+    application.add_handler(CommandHandler("history", history.history_command, filters=private))
+    application.add_handler(CommandHandler("export", exports.export_command, filters=private))
     # Every button press, routed by its verb (bot/telegram/router.py).
     application.add_handler(button_handler(ROUTES))
     # Same group as the commands, registered last: only a command nobody handled reaches it.

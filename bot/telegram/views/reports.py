@@ -1,4 +1,4 @@
-"""Telegram HTML messages for /summary, /missing and /history: pure, escaped, under 4096 chars."""
+"""Telegram views of /summary, /missing, /history and /export: pure, escaped, under 4096 chars."""
 
 from __future__ import annotations
 
@@ -18,16 +18,23 @@ from bot.present import (
     status_name,
     when,
 )
+from bot.telegram.replies import View
+from bot.telegram.report_keyboards import history_keyboard, nudge_keyboard, summary_keyboard
 from bot.texts import t
-from storage.nudges import SilentDivision
-from storage.summary import (
+from bot.usecases.exports import ReportFile, RoundExport
+from bot.usecases.nudges import MissingView
+from bot.usecases.refusals import Refused
+from bot.usecases.summaries import HistoryChoices, SummaryView
+from storage.read_models import (
     MISSING,
     DivisionDetail,
+    DivisionRef,
     History,
     ItemAnswer,
     MeasureDetail,
     RoundInfo,
     RoundSummary,
+    SilentDivision,
 )
 
 # Telegram's limit is 4096 characters; keep room for the truncation note.
@@ -226,3 +233,58 @@ def history_message(h: History, *, lang: str) -> str:
         blocks.append(f"<b>{label}</b>\n" + " · ".join(cells))
     blocks.append(legend(lang))
     return fit(blocks, lang)
+
+
+def summary_view(view: SummaryView, lang: str, tz: tzinfo) -> View:
+    """/summary and its back button: the round at a glance, buttons to drill down and export."""
+    text = summary_message(
+        view.summary,
+        lang=lang,
+        tz=tz,
+        now=view.now,
+        own_only=view.own_only,
+        other_open=view.other_open,
+    )
+    measures = [m.measure for m in view.summary.measures]
+    return text, summary_keyboard(view.summary.round, measures, view.divisions, lang)
+
+
+def missing_view(view: MissingView, lang: str) -> View:
+    """/missing: the silent divisions, with a nudge button for each the reader may nudge."""
+    markup = nudge_keyboard(view.round, view.nudgeable, lang)
+    return missing_message(view.round, view.silent, lang=lang), markup
+
+
+def history_choice_view(choices: HistoryChoices, lang: str) -> View:
+    """/history: choose a measure or a division."""
+    return t("history.choose", lang), history_keyboard(choices.measures, choices.divisions, lang)
+
+
+def history_view(h: History | None, lang: str) -> View:
+    """A status history, or the plain line that there is none yet (not HTML)."""
+    return (history_message(h, lang=lang) if h else t("history.none", lang)), None
+
+
+def named(refusal: Refused, lang: str) -> Refused:
+    """A nudge refusal with its division's name worded in the reader's language.
+
+    Use cases refuse with the division itself; its name depends on who reads it.
+    """
+    division = refusal.values.get("division")
+    if isinstance(division, DivisionRef):
+        refusal.values["name"] = division_name(division, lang)
+    return refusal
+
+
+def nudged_text(division: DivisionRef, created: int, lang: str) -> str:
+    """The alert after a nudge was recorded."""
+    return t("missing.nudge_created", lang, name=division_name(division, lang), count=created)
+
+
+def file_caption(export: RoundExport, f: ReportFile, lang: str) -> str:
+    """A sent file's caption: what it is, and whose data when not every division's."""
+    caption = t(f"export.caption_{f.format}", lang, round=round_label(export.round, lang))
+    if export.own_divisions is not None:
+        names = ", ".join(division_name(d, lang) for d in export.own_divisions)
+        caption += "\n" + t("export.own_division", lang, names=names)
+    return caption

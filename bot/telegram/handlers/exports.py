@@ -1,0 +1,62 @@
+"""/export and its button (ex): the round's XLSX, meeting DOCX and chart PNG as documents."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.present import round_label
+from bot.reports.fonts import FontMissingError
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.summary import attempt, round_key, sender
+from bot.telegram.replies import send
+from bot.telegram.router import ButtonHandler
+from bot.telegram.views.reports import file_caption
+from bot.texts import t
+from bot.usecases.exports import export_round
+from bot.usecases.refusals import Refused
+from bot.usecases.summaries import choose_round
+from storage.read_models import RoundInfo
+
+log = logging.getLogger("bot.summary")
+
+
+async def _send_files(update: Update, context: BotContext, round_: RoundInfo) -> None:
+    """Say the files are coming (rendering takes a moment), then send them."""
+    chat, lang = update.effective_chat, context.lang
+    if chat is None:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await send(
+        update, (t("export.preparing", lang, round=round_label(round_, lang)), None), html=False
+    )
+    try:
+        export = await export_round(context.core, sender(context), round_)
+    except FontMissingError:
+        log.exception("cannot render reports: no Thai font")
+        await send(update, (t("export.failed", lang), None), html=False)
+        return
+    for f in export.files:
+        await chat.send_document(f.data, filename=f.name, caption=file_caption(export, f, lang))
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """/export [KEY]: the files of the current (or named) round; heads get their own data."""
+    work = choose_round(context.core, sender(context), round_key(context.args))
+    round_ = await attempt(update, context, work)
+    if not isinstance(round_, Refused):
+        await _send_files(update, context, round_)
+
+
+async def export_button(update: Update, context: BotContext, cb: Callback) -> None:
+    """ex: the files of the round on the button (scoped like /export)."""
+    work = choose_round(context.core, sender(context), round_id=cb.args[0])
+    round_ = await attempt(update, context, work)
+    if not isinstance(round_, Refused):
+        await _send_files(update, context, round_)
+
+
+BUTTONS: dict[str, ButtonHandler] = {"ex": export_button}

@@ -1,0 +1,184 @@
+"""Summaries and history: a round at a glance, one measure, one division, round by round.
+
+One rule decides what anyone sees (visible_divisions): coordinators and admins see every
+division, heads and members only their own. It is applied on every call from the database's
+view of the actor, never from what a button says, so a forged or stale button shows nothing
+it should not. `actor=None` is the operator at the command line, who sees everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.usecases.core import Core
+from bot.usecases.refusals import Refused
+from storage import history as history_queries
+from storage import summary as queries
+from storage.answers import round_divisions
+from storage.counting import division_ref
+from storage.people import Actor
+from storage.plan_queries import current_plan
+from storage.read_models import (
+    DivisionDetail,
+    DivisionRef,
+    History,
+    MeasureDetail,
+    MeasureRef,
+    RoundInfo,
+    RoundSummary,
+)
+
+log = logging.getLogger("bot.summary")
+
+# How many rounds a history shows (it has to fit a phone screen).
+HISTORY_ROUNDS = 12
+Scope = frozenset[int] | None
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """A round's summary as far as the actor may see it, with what to drill into."""
+
+    summary: RoundSummary
+    # The divisions owing something in the round that the actor may open, by code.
+    divisions: tuple[DivisionRef, ...]
+    # Other rounds open now (of the actor's divisions), to mention beside this one.
+    other_open: tuple[RoundInfo, ...]
+    own_only: bool
+    now: datetime
+
+
+@dataclass(frozen=True)
+class HistoryChoices:
+    """The measures and divisions whose history the actor may see."""
+
+    measures: tuple[MeasureRef, ...]
+    divisions: tuple[DivisionRef, ...]
+
+
+def visible_divisions(actor: Actor | None) -> Scope:
+    """The divisions an actor may see; None means all (coordinators, admins, the operator)."""
+    return None if actor is None or actor.is_coordinator else actor.division_ids
+
+
+def _not_allowed(what: str, ident: int, actor: Actor | None) -> Refused:
+    log.warning("%s %s refused to person %s", what, ident, actor.person_id if actor else "-")
+    return Refused("not_allowed", key="summary.not_allowed")
+
+
+async def pick_round(
+    session: AsyncSession,
+    scope: Scope,
+    now: datetime,
+    key: str | None = None,
+    round_id: int | None = None,
+) -> RoundInfo:
+    """The round a button (by id) or a command (by key, else the current one) means.
+
+    The current round of a head or member is one that asks their divisions something.
+    """
+    if round_id is not None:
+        found = await queries.round_by_id(session, round_id)
+        if found is None:
+            raise Refused("stale", key="summary.stale")
+        return found
+    if key is not None:
+        found = await queries.round_by_key(session, key)
+        if found is None:
+            raise Refused("unknown_round", key="summary.unknown_round", round_key=key)
+        return found
+    found = await queries.current_round(session, now, scope)
+    if found is None:
+        raise Refused("no_round", key="summary.no_round")
+    return found
+
+
+async def choose_round(
+    core: Core, actor: Actor | None, key: str | None = None, *, round_id: int | None = None
+) -> RoundInfo:
+    """The round named by key or id, else the actor's current one; Refused when there is none."""
+    async with core.uow() as uow:
+        return await pick_round(uow.session, visible_divisions(actor), core.now(), key, round_id)
+
+
+async def summary(
+    core: Core, actor: Actor | None, key: str | None = None, *, round_id: int | None = None
+) -> SummaryView:
+    """A round at a glance (the named one, else the current one), within what the actor sees."""
+    scope, now = visible_divisions(actor), core.now()
+    async with core.uow() as uow:
+        s = uow.session
+        round_ = await pick_round(s, scope, now, key, round_id)
+        counts = await queries.round_summary(s, round_, scope)
+        others = [r for r in await queries.open_rounds(s, now, scope) if r.id != round_.id]
+        divisions = [
+            division_ref(d)
+            for d in await round_divisions(s, round_.id)
+            if scope is None or d.id in scope
+        ]
+    return SummaryView(counts, tuple(divisions), tuple(others), scope is not None, now)
+
+
+async def measure_detail(core: Core, actor: Actor, round_id: int, measure_id: int) -> MeasureDetail:
+    """Each visible division's counting answer to one measure of a round."""
+    async with core.uow() as uow:
+        round_ = await queries.round_by_id(uow.session, round_id)
+        detail = (
+            await queries.measure_detail(uow.session, round_, measure_id, visible_divisions(actor))
+            if round_
+            else None
+        )
+    if detail is None:
+        raise _not_allowed(f"measure of round {round_id}", measure_id, actor)
+    return detail
+
+
+async def division_detail(
+    core: Core, actor: Actor, round_id: int, division_id: int
+) -> DivisionDetail:
+    """One division's counting answers in a round, if the actor may see that division."""
+    if not actor.may_see_division(division_id):
+        raise _not_allowed("division", division_id, actor)
+    async with core.uow() as uow:
+        round_ = await queries.round_by_id(uow.session, round_id)
+        detail = await queries.division_detail(uow.session, round_, division_id) if round_ else None
+    if detail is None:
+        raise Refused("stale", key="summary.stale")
+    return detail
+
+
+async def history_choices(core: Core, actor: Actor) -> HistoryChoices:
+    """The current plan's measures and divisions the actor may see the history of."""
+    scope = visible_divisions(actor)
+    async with core.uow() as uow:
+        plan = await current_plan(uow.session)
+        if plan is None:
+            raise Refused("no_round", key="summary.no_round")
+        measures = await queries.plan_measures(uow.session, plan.id, scope)
+        divisions = await queries.plan_divisions(uow.session, plan.id, scope)
+    return HistoryChoices(measures, divisions)
+
+
+async def measure_history(core: Core, actor: Actor, measure_id: int) -> History | None:
+    """How one measure's status moved over the last rounds (own divisions for the scoped)."""
+    async with core.uow() as uow:
+        return await history_queries.history(
+            uow.session,
+            measure_id=measure_id,
+            division_ids=visible_divisions(actor),
+            last=HISTORY_ROUNDS,
+        )
+
+
+async def division_history(core: Core, actor: Actor, division_id: int) -> History | None:
+    """How one division's measures moved over the last rounds, if the actor may see it."""
+    if not actor.may_see_division(division_id):
+        raise _not_allowed("history of division", division_id, actor)
+    async with core.uow() as uow:
+        return await history_queries.history(
+            uow.session, division_id=division_id, last=HISTORY_ROUNDS
+        )

@@ -1,0 +1,147 @@
+"""The answer that counts for each owed item of a round, with who gave it and its evidence.
+
+The answer that counts for an item is the newest report of (round, measure, division)
+confirmed before the round closed (only when there is none, the newest late one). It is found
+with a correlated `max(id)` over the `ix_report_item` index (round_id, measure_id,
+division_id, id), so the cost of a summary depends on the size of its round, not on how many
+rounds or superseded answers came before. Every other module asks this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import func
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from storage.models import Division, Evidence, Measure, Person, Report, RoundItem
+from storage.read_models import (
+    Answer,
+    DivisionRef,
+    EvidenceRef,
+    ItemAnswer,
+    MeasureRef,
+    RoundInfo,
+)
+
+# Larger IN lists are split so no backend hits its bound-parameter limit.
+_CHUNK = 500
+
+
+def division_ref(d: Division) -> DivisionRef:
+    """The DivisionRef of a model row."""
+    return DivisionRef(id=d.id, code=d.code, name_th=d.name_th, name_en=d.name_en)
+
+
+def measure_ref(m: Measure) -> MeasureRef:
+    """The MeasureRef of a model row."""
+    return MeasureRef(id=m.id, seq=m.seq, title_th=m.title_th, title_en=m.title_en)
+
+
+def latest_report_id() -> ScalarSelect[Any]:
+    """Correlated scalar subquery: the id of the answer that counts for the enclosing round item.
+
+    That is the newest answer confirmed before the round closed; only when there is none, the
+    newest late one. A fix after the meeting never replaces what the meeting was shown.
+    """
+    on_time = func.max(case((Report.late.is_(False), Report.id)))
+    return (
+        select(func.coalesce(on_time, func.max(Report.id)))
+        .where(
+            Report.round_id == RoundItem.round_id,
+            Report.measure_id == RoundItem.measure_id,
+            Report.division_id == RoundItem.division_id,
+        )
+        .correlate(RoundItem)
+        .scalar_subquery()
+    )
+
+
+def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    """Split a list of ids for IN clauses."""
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+async def evidence_of(
+    session: AsyncSession, report_ids: Collection[int]
+) -> dict[int, tuple[EvidenceRef, ...]]:
+    """Evidence per report id, in the order it was attached."""
+    found: dict[int, list[EvidenceRef]] = {}
+    for part in chunks(sorted(report_ids)):
+        q = select(Evidence).where(Evidence.report_id.in_(part)).order_by(Evidence.id)
+        for e in await session.scalars(q):
+            found.setdefault(e.report_id, []).append(
+                EvidenceRef(kind=e.kind, file_id=e.file_id, file_name=e.file_name, url=e.url)
+            )
+    return {k: tuple(v) for k, v in found.items()}
+
+
+async def item_answers(
+    session: AsyncSession,
+    rounds: Sequence[RoundInfo],
+    *,
+    measure_id: int | None = None,
+    division_ids: Collection[int] | None = None,
+    with_text: bool = True,
+) -> list[ItemAnswer]:
+    """Owed items of the rounds (optionally one measure, some divisions) with counting answers.
+
+    One statement for the items and their latest reports, one more for evidence when
+    `with_text` is set. Ordered by round (as given), measure seq, division code.
+    """
+    if not rounds:
+        return []
+    by_id = {r.id: r for r in rounds}
+    latest = latest_report_id().label("report_id")
+    items = select(RoundItem.round_id, RoundItem.measure_id, RoundItem.division_id, latest).where(
+        RoundItem.round_id.in_(list(by_id))
+    )
+    if measure_id is not None:
+        items = items.where(RoundItem.measure_id == measure_id)
+    if division_ids is not None:
+        items = items.where(RoundItem.division_id.in_(list(division_ids)))
+    sub = items.subquery()
+    q = (
+        select(sub.c.round_id, Measure, Division, Report, Person.name)
+        .join(Measure, Measure.id == sub.c.measure_id)
+        .join(Division, Division.id == sub.c.division_id)
+        .outerjoin(Report, Report.id == sub.c.report_id)
+        .outerjoin(Person, Person.id == Report.person_id)
+    )
+    rows = (await session.execute(q)).all()
+    evidence = (
+        await evidence_of(session, [r.id for _, _, _, r, _ in rows if r is not None])
+        if with_text
+        else {}
+    )
+    order = {rid: i for i, rid in enumerate(by_id)}
+    result = [
+        ItemAnswer(
+            round=by_id[round_id],
+            measure=measure_ref(m),
+            division=division_ref(d),
+            answer=_answer(report, name or "", evidence, with_text) if report else None,
+        )
+        for round_id, m, d, report, name in rows
+    ]
+    result.sort(key=lambda i: (order[i.round.id], i.measure.seq, i.division.code))
+    return result
+
+
+def _answer(
+    report: Report, person_name: str, evidence: dict[int, tuple[EvidenceRef, ...]], text: bool
+) -> Answer:
+    return Answer(
+        report_id=report.id,
+        status=report.status,
+        text=report.text if text else "",
+        late=report.late,
+        person_name=person_name,
+        created_at=report.created_at,
+        carried=report.carried_from_id is not None,
+        evidence=evidence.get(report.id, ()),
+    )

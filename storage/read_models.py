@@ -1,0 +1,204 @@
+"""The frozen read models of a round's answers: what views, renderers and use cases receive.
+
+Plain dataclasses built by the storage queries (storage.summary, storage.counting,
+storage.history); nothing here can lazy-load from a session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# An owed item without an answer; shown beside the four answer statuses.
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """A round as reports show it."""
+
+    id: int
+    plan_id: int
+    key: str
+    kind: str
+    covers_start: date
+    covers_end: date
+    opens_at: datetime
+    closes_at: datetime
+    meeting_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether answers are due now (opened and not yet closed)."""
+        return self.opens_at <= now < self.closes_at
+
+
+@dataclass(frozen=True)
+class DivisionRef:
+    """A division's identity and names."""
+
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    """A measure's identity and titles."""
+
+    id: int
+    seq: int
+    title_th: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A photo, document or link attached to an answer."""
+
+    kind: str
+    file_id: str | None
+    file_name: str | None
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        """What to print for it: the file name, else the link, else the kind."""
+        return self.file_name or self.url or self.kind
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One confirmed answer (a report row) with who gave it and its evidence."""
+
+    report_id: int
+    status: str
+    text: str
+    late: bool
+    person_name: str
+    created_at: datetime
+    carried: bool
+    evidence: tuple[EvidenceRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """One owed item of a round and the answer that counts for it (None: still missing)."""
+
+    round: RoundInfo
+    measure: MeasureRef
+    division: DivisionRef
+    answer: Answer | None
+
+    @property
+    def status(self) -> str:
+        """The status of the counting answer, or MISSING."""
+        return self.answer.status if self.answer else MISSING
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """One measure in one round: how many owe, answered, per status, late, and who is missing."""
+
+    measure: MeasureRef
+    owed: int
+    answered: int
+    counts: tuple[tuple[str, int], ...]
+    late: int
+    missing: tuple[DivisionRef, ...]
+
+    def count(self, status: str) -> int:
+        """How many counting answers have `status` (MISSING counts the silent divisions)."""
+        if status == MISSING:
+            return len(self.missing)
+        return dict(self.counts).get(status, 0)
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """A round at a glance: one line per measure."""
+
+    round: RoundInfo
+    measures: tuple[MeasureSummary, ...]
+
+    @property
+    def owed(self) -> int:
+        """Items owed in the round (within the divisions asked about)."""
+        return sum(m.owed for m in self.measures)
+
+    @property
+    def answered(self) -> int:
+        """Items with a confirmed answer."""
+        return sum(m.answered for m in self.measures)
+
+    @property
+    def late(self) -> int:
+        """Counting answers given after the round closed."""
+        return sum(m.late for m in self.measures)
+
+    @property
+    def missing_divisions(self) -> tuple[DivisionRef, ...]:
+        """Divisions that still owe at least one answer, by code."""
+        seen = {d.id: d for m in self.measures for d in m.missing}
+        return tuple(sorted(seen.values(), key=lambda d: d.code))
+
+
+@dataclass(frozen=True)
+class MeasureDetail:
+    """One measure in one round: each responsible division's counting answer."""
+
+    round: RoundInfo
+    measure: MeasureRef
+    items: tuple[ItemAnswer, ...]
+
+
+@dataclass(frozen=True)
+class DivisionDetail:
+    """One division in one round: its counting answer for each measure it owes."""
+
+    round: RoundInfo
+    division: DivisionRef
+    items: tuple[ItemAnswer, ...]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One (measure, division) pair across rounds; a cell is a status, MISSING, or None."""
+
+    measure: MeasureRef
+    division: DivisionRef
+    # None where the pair was not owed in that round.
+    cells: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    """How statuses moved round by round, for one measure or one division."""
+
+    measure: MeasureRef | None
+    division: DivisionRef | None
+    rounds: tuple[RoundInfo, ...]
+    rows: tuple[HistoryRow, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """Someone who can answer for a division, and whether Telegram still reaches them."""
+
+    id: int
+    name: str
+    username: str | None
+    role: str
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class SilentDivision:
+    """A division that still owes answers in a round, with its people."""
+
+    division: DivisionRef
+    owed: int
+    answered: int
+    missing: tuple[MeasureRef, ...]
+    people: tuple[PersonRef, ...]
+    nudged_today: bool
