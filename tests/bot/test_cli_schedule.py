@@ -138,7 +138,15 @@ async def test_meetings_command_for_coordinators_only(engine: AsyncEngine, db_ur
         assert "ผู้ประสานงาน" in (refused.text or "")
         async with sessions() as session:
             events = await audit.recent(session, action=audit.ACTION_REFUSED)
-        assert [e.detail for e in events] == [{"action": "meetings", "reason": "not_allowed"}]
+        # One refusal for every face: the audit also says which command was refused.
+        assert [e.detail for e in events] == [
+            {
+                "action": "meetings",
+                "kind": "command",
+                "command": "/meetings",
+                "reason": "not_allowed",
+            }
+        ]
         fake.send_text(501, "/meetings")
         listed = await fake.wait_for_message(501)
         text = listed.text or ""
