@@ -23,6 +23,7 @@ from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
 from scheduler.workdays import WorkCalendar
 from storage import plan_queries
 from storage import rounds as store
+from storage.deliveries import DueDelivery
 from storage.models import Plan
 from storage.people import Actor, coordinators, division_people
 from storage.plan_file import load_plan_file
@@ -293,3 +294,11 @@ async def import_plan_file(core: Core, path: Path, *, if_empty: bool = False) ->
     spec = load_plan_file(path, rule_check=parse_rule)
     result = await import_plan(core.sessions, spec, source=str(path))
     return PlanImported(result.plan_code, tuple(result.changes))
+
+
+async def notice(core: Core, delivery: DueDelivery) -> store.NoticeData | None:
+    """What a notification says as it is sent; None when its round, division or items are gone."""
+    async with core.uow() as uow:
+        return await store.notice_data(
+            uow.session, delivery.kind, delivery.round_id, delivery.division_id, delivery.person_id
+        )
