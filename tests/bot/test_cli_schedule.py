@@ -22,17 +22,6 @@ from tests.fakebot import FakeTelegram
 STRAT = "กองยุทธศาสตร์และงบประมาณ"
 
 
-@pytest.fixture
-def cli_env(
-    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> str:
-    """The CLI on the clean test database, with the seed plan imported."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return db_url
-
-
 def _schedule(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
     capsys.readouterr()
     assert main(["schedule", "--json", *extra]) == 0
