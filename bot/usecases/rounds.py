@@ -181,14 +181,14 @@ async def meetings(core: Core, plan_code: str | None = None) -> Meetings:
     calendar = WorkCalendar()
     async with core.uow() as uow:
         schedule = await _preview(core, uow.session, plan_code, calendar)
-    plan = schedule.plan
-    return Meetings(
-        plan_code=plan.code,
-        name_th=plan.meeting_name_th,
-        name_en=plan.meeting_name_en,
-        rule=plan.meeting_rule,
-        rows=tuple(_meeting_row(m, core.rules.tz, calendar) for m in schedule.meetings),
-    )
+        plan = schedule.plan
+        return Meetings(
+            plan_code=plan.code,
+            name_th=plan.meeting_name_th,
+            name_en=plan.meeting_name_en,
+            rule=plan.meeting_rule,
+            rows=tuple(_meeting_row(m, core.rules.tz, calendar) for m in schedule.meetings),
+        )
 
 
 async def set_meeting(
@@ -261,6 +261,7 @@ async def schedule_preview(
     async with core.uow() as uow:
         schedule = await _preview(core, uow.session, plan_code, WorkCalendar())
         to = await _recipients(uow.session, schedule)
+        code = schedule.plan.code
     seqs = {m.id: m.seq for m in schedule.measures}
     rounds = []
     for r in schedule.rounds:
@@ -271,7 +272,7 @@ async def schedule_preview(
         )
         if notices:  # a round with nothing due in the range is left out
             rounds.append(_preview_round(r, tuple(sorted(seqs[m] for m in r.measure_ids)), notices))
-    return Preview(schedule.plan.code, tuple(rounds))
+    return Preview(code, tuple(rounds))
 
 
 async def plan_overview(core: Core, plan_code: str | None = None) -> PlanOverview:
