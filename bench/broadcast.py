@@ -43,7 +43,7 @@ from storage.migrate import upgrade
 from storage.models import Delivery, Division, Membership, Person
 from tests.factories import seed_plan
 from tests.fakebot import FakeBotApiServer, FakeTelegram
-from tests.fakebot.core import JSON, FileTuple
+from tests.fakebot.objects import JSON, FileTuple
 from tests.scheduling import bkk
 
 TOKEN = "778:BROADCAST"

@@ -5,21 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from storage.deliveries import DueDelivery
+
 __all__ = ["Deliver", "Failed", "Outcome", "Outgoing", "Retry", "Sent", "Unreachable"]
 
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One notification to send now: which delivery, what kind, for whom."""
-
-    delivery_id: int
-    kind: str
-    round_id: int | None
-    division_id: int | None
-    person_id: int
-    chat_id: int
-    language: str
-    attempts: int = 1
+# One notification to send now: the claimed delivery itself (which delivery, what kind, for
+# whom, and this attempt's number), so the tick and the sender share one record of a send.
+Outgoing = DueDelivery
 
 
 @dataclass(frozen=True)

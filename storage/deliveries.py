@@ -7,7 +7,7 @@ a send leaves; a pending row that still carries it was in flight when the proces
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
@@ -85,7 +85,11 @@ async def skip_stale(session: AsyncSession, now: datetime) -> int:
 
 @dataclass(frozen=True)
 class DueDelivery:
-    """A pending delivery ready to go, with what the sender needs."""
+    """A pending delivery ready to go, with what the sender needs.
+
+    The one record of a send: the tick reads it here, claims it, and hands the claimed copy
+    (`claimed()`) to the sender, so the scheduler's `Outgoing` is this same type.
+    """
 
     id: int
     key: str
@@ -95,9 +99,19 @@ class DueDelivery:
     person_id: int
     chat_id: int
     language: str
+    # As the row has them: read before the claim, this attempt's number once claimed.
     attempts: int
     # Set when an earlier send was interrupted (the process stopped mid-send).
     interrupted: bool
+
+    @property
+    def delivery_id(self) -> int:
+        """The delivery's id (the sender's name for `id`)."""
+        return self.id
+
+    def claimed(self) -> DueDelivery:
+        """The delivery as `begin_send` left it: one attempt more."""
+        return replace(self, attempts=self.attempts + 1)
 
 
 async def due_deliveries(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from storage.answers import OwedItem, owed_items
 from storage.models import (
     Delivery,
     Division,
@@ -22,6 +23,7 @@ from storage.models import (
     Round,
     RoundItem,
 )
+from storage.summary import DivisionRef, RoundInfo, division_ref, round_by_id
 from storage.types import utcnow
 
 
@@ -230,3 +232,90 @@ async def enrolled_counts(session: AsyncSession, division_ids: Iterable[int]) ->
         .group_by(Membership.division_id)
     )
     return {d: int(n) for d, n in rows.all() if d is not None}
+
+
+@dataclass(frozen=True)
+class DigestDivision:
+    """One division in a round's digest: what it owes, who cannot be reached, who is enrolled."""
+
+    division_id: int
+    # None only if the division's row is gone; the digest then names it by id.
+    division: DivisionRef | None
+    items: tuple[OwedItem, ...]
+    unreachable: tuple[str, ...]
+    enrolled: int
+
+    @property
+    def done(self) -> bool:
+        """Whether the division answered every item it owes."""
+        return all(i.answered for i in self.items)
+
+    @property
+    def missing_seqs(self) -> tuple[int, ...]:
+        """The measures it still owes, by number."""
+        return tuple(i.measure_seq for i in self.items if not i.answered)
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    """What one notification says, read at once when it is sent."""
+
+    kind: str
+    round: RoundInfo
+    meeting_name_th: str
+    meeting_name_en: str
+    # A division's notice: its division, items and recipient; a digest: every division.
+    division: DivisionRef | None = None
+    items: tuple[OwedItem, ...] = ()
+    person_name: str | None = None
+    digest: tuple[DigestDivision, ...] = ()
+
+
+async def _digest(session: AsyncSession, round_id: int) -> tuple[DigestDivision, ...]:
+    by_division: dict[int, list[OwedItem]] = {}
+    for item in await owed_items(session, round_id):
+        by_division.setdefault(item.division_id, []).append(item)
+    divisions = await divisions_by_id(session, by_division)
+    unreachable = await unreachable_people(session, by_division)
+    enrolled = await enrolled_counts(session, by_division)
+    return tuple(
+        DigestDivision(
+            division_id=d,
+            division=division_ref(divisions[d]) if d in divisions else None,
+            items=tuple(items),
+            unreachable=tuple(p.name for p in unreachable.get(d, ())),
+            enrolled=enrolled.get(d, 0),
+        )
+        for d, items in by_division.items()
+    )
+
+
+async def notice_data(
+    session: AsyncSession,
+    kind: str,
+    round_id: int | None,
+    division_id: int | None,
+    person_id: int,
+) -> NoticeData | None:
+    """What a notification says now; None when its round, division or items are gone."""
+    rnd = await round_by_id(session, round_id) if round_id is not None else None
+    if rnd is None:
+        return None
+    plan = await session.get(Plan, rnd.plan_id)
+    assert plan is not None
+    data = NoticeData(kind, rnd, plan.meeting_name_th, plan.meeting_name_en)
+    if kind == "digest":
+        return replace(data, digest=await _digest(session, rnd.id))
+    division = await session.get(Division, division_id) if division_id else None
+    if division is None:
+        return None
+    items = await owed_items(session, rnd.id, division.id)
+    if not items:
+        return None
+    person = await session.get(Person, person_id)
+    return replace(
+        data,
+        division=division_ref(division),
+        items=tuple(items),
+        person_name=person.name if person else None,
+    )

@@ -6,21 +6,16 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.cli.base import CliApp, CliError, command, subcommands
+from bot.cli.base import PROG, CliApp, CliError, command, subcommands
 from bot.settings import Settings
-from scheduler.planner import PlannedNotice, PlannedRound, month_key
-from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
+from bot.usecases import rounds
+from bot.usecases.rounds import MeetingRow, NoPlan, PreviewNotice, PreviewRound
+from scheduler.planner import month_key
 from scheduler.thaidate import format_datetime
-from scheduler.workdays import WorkCalendar
-from storage.db import session_factory
-from storage.models import Plan
-from storage.people import coordinators, division_people
-from storage.plan_queries import current_plan
-from storage.rounds import divisions_by_id, plan_by_code, set_meeting
 
 
 def register(sub: Any) -> None:
@@ -42,27 +37,13 @@ def register(sub: Any) -> None:
     mlist.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-async def _plan(session: AsyncSession, code: str | None) -> Plan:
-    plan = await (plan_by_code(session, code) if code else current_plan(session))
-    if plan is None:
-        raise CliError("no plan found: import one with `ita-followup plan import FILE`")
-    return plan
-
-
-async def _schedule_command(args: argparse.Namespace, app: CliApp) -> int:
-    async with session_factory(app.engine)() as session:
-        return await _schedule(session, await _plan(session, args.plan), app.settings, args)
-
-
-async def _meeting_set_command(args: argparse.Namespace, app: CliApp) -> int:
-    async with session_factory(app.engine)() as session:
-        return await _meeting_set(session, await _plan(session, args.plan), app.settings, args.when)
-
-
-async def _meeting_list_command(args: argparse.Namespace, app: CliApp) -> int:
-    async with session_factory(app.engine)() as session:
-        plan = await _plan(session, args.plan)
-        return await _meeting_list(session, plan, app.settings, args.json)
+@contextmanager
+def plan_needed() -> Iterator[None]:
+    """Word the use cases' NoPlan for the operator: one line saying how to import one."""
+    try:
+        yield
+    except NoPlan as exc:
+        raise CliError(f"no plan found: import one with `{PROG} plan import FILE`") from exc
 
 
 def _local_iso(at: dt.datetime, settings: Settings) -> str:
@@ -73,83 +54,53 @@ def _be(at: dt.datetime, settings: Settings) -> str:
     return format_datetime(at, settings.tz, lang="th", thai_digits=False)
 
 
-def _flags(day: dt.date, calendar: WorkCalendar) -> list[str]:
-    flags = []
-    if day.weekday() >= 5:
-        flags.append(f"weekend ({day:%A})")
-    name = calendar.holiday_name(day, "en")
-    if name:
-        flags.append(f"holiday: {name}")
+def _flags(row: MeetingRow) -> list[str]:
+    flags = [f"weekend ({row.day:%A})"] if row.weekend else []
+    holiday = row.holiday("en")
+    if holiday:
+        flags.append(f"holiday: {holiday}")
     return flags
 
 
-async def _load(session: AsyncSession, plan: Plan, settings: Settings) -> PlanSchedule:
-    return await load_schedule(
-        session, plan, WorkCalendar(), settings.planner_config(), settings.tz, materialize=False
-    )
-
-
-async def _schedule(
-    session: AsyncSession, plan: Plan, settings: Settings, args: argparse.Namespace
-) -> int:
-    schedule = await _load(session, plan, settings)
-    seqs = {m.id: m.seq for m in schedule.measures}
-    all_divisions = {d for r in schedule.rounds for d in r.division_ids}
-    divisions = await divisions_by_id(session, all_divisions)
-    people = {d: [p.name for p in await division_people(session, d)] for d in all_divisions}
-    coordinator_names = [p.name for p in await coordinators(session)]
-
-    def in_range(n: PlannedNotice) -> bool:
-        day = n.due_at.astimezone(settings.tz).date()
-        return (args.from_date is None or day >= args.from_date) and (
-            args.to_date is None or day <= args.to_date
-        )
-
-    def notice_json(r: PlannedRound, n: PlannedNotice) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "kind": n.kind,
-            "audience": n.audience,
-            "due_at": _local_iso(n.due_at, settings),
-            "due_be": _be(n.due_at, settings),
-            "stale_at": _local_iso(n.stale_at, settings),
-        }
-        if n.audience == "coordinators":
-            out["to"] = [{"coordinators": True, "recipients": coordinator_names}]
-        else:
-            out["to"] = [
-                {
-                    "division": divisions[d].code,
-                    "name_th": divisions[d].name_th,
-                    # Reminders go only to those still silent when due: these are the candidates.
-                    "recipients": people[d],
-                }
-                for d in r.division_ids
-            ]
-        return out
-
-    rounds: list[dict[str, Any]] = []
-    for r in schedule.rounds:
-        notices = [notice_json(r, n) for n in r.notices if in_range(n)]
-        if not notices:
-            continue
-        rounds.append(
+def _notice_json(n: PreviewNotice, settings: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": n.kind,
+        "audience": n.audience,
+        "due_at": _local_iso(n.due_at, settings),
+        "due_be": _be(n.due_at, settings),
+        "stale_at": _local_iso(n.stale_at, settings),
+    }
+    if n.audience == "coordinators":
+        out["to"] = [{"coordinators": True, "recipients": list(t.names)} for t in n.to]
+    else:
+        out["to"] = [
+            # Reminders go only to those still silent when due: these are the candidates.
             {
-                "key": r.key,
-                "kind": r.kind,
-                "label_th": r.quarter.label("th") if r.quarter else None,
-                "covers": {"start": r.covers_start.isoformat(), "end": r.covers_end.isoformat()},
-                "opens_at": _local_iso(r.opens_at, settings),
-                "closes_at": _local_iso(r.closes_at, settings),
-                "closes_be": _be(r.closes_at, settings),
-                "measures": sorted(seqs[m] for m in r.measure_ids),
-                "notices": notices,
+                "division": to.division_code,
+                "name_th": to.division_name_th,
+                "recipients": list(to.names),
             }
-        )
-    if args.json:
-        payload = {"plan": plan.code, "timezone": settings.timezone, "rounds": rounds}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return 0
-    for rnd in rounds:
+            for to in n.to
+        ]
+    return out
+
+
+def _round_json(r: PreviewRound, settings: Settings) -> dict[str, Any]:
+    return {
+        "key": r.key,
+        "kind": r.kind,
+        "label_th": r.quarter.label("th") if r.quarter else None,
+        "covers": {"start": r.covers_start.isoformat(), "end": r.covers_end.isoformat()},
+        "opens_at": _local_iso(r.opens_at, settings),
+        "closes_at": _local_iso(r.closes_at, settings),
+        "closes_be": _be(r.closes_at, settings),
+        "measures": list(r.measure_seqs),
+        "notices": [_notice_json(n, settings) for n in r.notices],
+    }
+
+
+def _print_rounds(shown: list[dict[str, Any]]) -> None:
+    for rnd in shown:
         measures = ", ".join(str(s) for s in rnd["measures"])
         print(f"{rnd['key']} ({rnd['kind']}) closes {rnd['closes_be']}  measures {measures}")
         for n in rnd["notices"]:
@@ -159,60 +110,65 @@ async def _schedule(
                 for t in n["to"]
             )
             print(f"  {n['kind']:<9} {n['due_be']} ({n['due_at']})  -> {to}")
-    if not rounds:
+    if not shown:
         print("nothing scheduled in that range")
+
+
+async def _schedule_command(args: argparse.Namespace, app: CliApp) -> int:
+    with plan_needed():
+        preview = await rounds.schedule_preview(app.core, args.from_date, args.to_date, args.plan)
+    shown = [_round_json(r, app.settings) for r in preview.rounds]
+    if args.json:
+        payload = {"plan": preview.plan_code, "timezone": app.settings.timezone, "rounds": shown}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_rounds(shown)
     return 0
 
 
-def _parse_local(text: str, settings: Settings) -> dt.datetime:
-    from bot.cli.base import CliError
-
+async def _parse_local(text: str, app: CliApp, plan_code: str | None) -> dt.datetime:
     try:
-        value = dt.datetime.fromisoformat(text)
+        return dt.datetime.fromisoformat(text)
     except ValueError as exc:
+        # A missing plan is said first, as it is the first thing to fix.
+        await rounds.meetings(app.core, plan_code)
         raise CliError(f"{text!r} is not a date and time such as 2022-01-26T09:30") from exc
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=settings.tz)
-    return value
 
 
-async def _meeting_set(session: AsyncSession, plan: Plan, settings: Settings, text: str) -> int:
-    starts = _parse_local(text, settings)
-    local = starts.astimezone(settings.tz)
-    month = local.date().replace(day=1)
-    # The plan lookup already began the session's transaction: write within it and commit.
-    await set_meeting(session, plan.id, month, starts.astimezone(dt.UTC))
-    await session.commit()
+async def _meeting_set_command(args: argparse.Namespace, app: CliApp) -> int:
+    with plan_needed():
+        when = await _parse_local(args.when, app, args.plan)
+        moved = await rounds.set_meeting(app.core, when, args.plan)
+    row, settings = moved.meeting, app.settings
     print(
-        f"meeting of {month_key(month)} ({month:%B %Y}) set to {_be(starts, settings)} "
-        f"({_local_iso(starts, settings)}); the next tick moves the round's notices"
+        f"meeting of {month_key(row.month)} ({row.month:%B %Y}) set to "
+        f"{_be(row.starts_at, settings)} ({_local_iso(row.starts_at, settings)}); "
+        "the next tick moves the round's notices"
     )
-    for flag in _flags(local.date(), WorkCalendar()):
-        print(f"warning: {local.date().isoformat()} is a {flag}", file=sys.stderr)
+    for flag in _flags(row):
+        print(f"warning: {row.day.isoformat()} is a {flag}", file=sys.stderr)
     return 0
 
 
-def _meeting_row(m: MeetingView, settings: Settings, calendar: WorkCalendar) -> dict[str, Any]:
-    day = m.starts_at.astimezone(settings.tz).date()
+def _meeting_json(row: MeetingRow, settings: Settings) -> dict[str, Any]:
     return {
-        "month": month_key(m.month),
-        "starts_at": _local_iso(m.starts_at, settings),
-        "starts_be": _be(m.starts_at, settings),
-        "manual": m.manual,
-        "flags": _flags(day, calendar),
+        "month": month_key(row.month),
+        "starts_at": _local_iso(row.starts_at, settings),
+        "starts_be": _be(row.starts_at, settings),
+        "manual": row.manual,
+        "flags": _flags(row),
     }
 
 
-async def _meeting_list(
-    session: AsyncSession, plan: Plan, settings: Settings, as_json: bool
-) -> int:
-    schedule = await _load(session, plan, settings)
-    calendar = WorkCalendar()
-    rows = [_meeting_row(m, settings, calendar) for m in schedule.meetings]
-    if as_json:
-        print(json.dumps({"plan": plan.code, "meetings": rows}, ensure_ascii=False, indent=2))
+async def _meeting_list_command(args: argparse.Namespace, app: CliApp) -> int:
+    with plan_needed():
+        listed = await rounds.meetings(app.core, args.plan)
+    rows = [_meeting_json(m, app.settings) for m in listed.rows]
+    if args.json:
+        payload = {"plan": listed.plan_code, "meetings": rows}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
-    print(f"{plan.meeting_name_th} — rule: {plan.meeting_rule}")
+    print(f"{listed.name_th} — rule: {listed.rule}")
     for row in rows:
         flags = ["set by a coordinator"] if row["manual"] else []
         flags += [f"WARNING {f}" for f in row["flags"]]

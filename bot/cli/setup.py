@@ -8,15 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.cli.base import PROG, CliApp, CliError, command, require_migrated, subcommands
+from bot.cli.base import CliApp, command, require_migrated, subcommands
+from bot.cli.schedule import plan_needed
 from bot.settings import Settings
 from bot.texts import t
-from scheduler.meetings import parse_rule
-from storage.db import create_engine, session_factory
+from bot.usecases.rounds import import_plan_file, plan_overview
+from storage.db import create_engine
 from storage.migrate import current_revision, upgrade
-from storage.plan_file import load_plan_file
-from storage.plan_import import import_plan, plan_count
-from storage.plan_queries import plan_overview
 
 
 def register(sub: Any) -> None:
@@ -70,26 +68,22 @@ async def _db_current(_: argparse.Namespace, app: CliApp) -> None:
 
 
 async def _plan_import(args: argparse.Namespace, app: CliApp) -> None:
-    sessions = session_factory(app.engine)
-    if args.if_empty and await plan_count(sessions) > 0:
+    result = await import_plan_file(app.core, args.file, if_empty=args.if_empty)
+    if result.skipped:
         print("a plan is already imported; nothing to do")
-        return
-    spec = load_plan_file(args.file, rule_check=parse_rule)
-    result = await import_plan(sessions, spec, source=str(args.file))
-    if result.changed:
+    elif result.changes:
         print(f"plan {result.plan_code} imported: {len(result.changes)} change(s)")
     else:
         print(f"plan {result.plan_code} already up to date: no changes")
 
 
 async def _plan_show(args: argparse.Namespace, app: CliApp) -> None:
-    overview = await plan_overview(session_factory(app.engine), args.plan)
-    if overview is None:
-        raise CliError(f"no plan found: import one with `{PROG} plan import FILE`")
+    with plan_needed():
+        overview = await plan_overview(app.core, args.plan)
     if args.json:
-        print(json.dumps(overview, ensure_ascii=False, indent=2))
+        print(json.dumps(overview.data, ensure_ascii=False, indent=2))
     else:
-        print(_plan_text(overview))
+        print(_plan_text(overview.data))
 
 
 def _plan_text(overview: dict[str, Any]) -> str:

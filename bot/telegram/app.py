@@ -65,9 +65,9 @@ def build_application(
 
     builder = builder.post_shutdown(_post_shutdown)
     application = builder.build()
-    sessions = session_factory(engine)
-    install(application, Core(sessions=sessions, rules=settings.rules(), clock=clock), settings)
-    install_deps(application, Deps(settings=settings, sessions=sessions, clock=clock))
+    core = Core(sessions=session_factory(engine), rules=settings.rules(), clock=clock)
+    install(application, core, settings)
+    install_deps(application, Deps(settings=settings, sessions=core.sessions, clock=clock))
     handlers.register(application)
-    install_tick(application, settings, sessions, clock)
+    install_tick(application, core, settings)
     return application

@@ -9,6 +9,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
@@ -17,7 +18,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.notices import Renderer
+from bot.usecases import rounds
+from bot.usecases.core import Core, Rules
 from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
+from scheduler.planner import PlannerConfig
 
 log = logging.getLogger(__name__)
 
@@ -107,19 +111,22 @@ class TelegramDelivery:
         self,
         bot: Bot,
         sessions: async_sessionmaker[AsyncSession],
-        tz: dt.tzinfo,
+        tz: ZoneInfo,
         pacer: ChatPacer | None = None,
     ) -> None:
-        self.bot, self.sessions = bot, sessions
+        self.bot = bot
+        # What a notice says is read through the rounds use case; the planner's numbers play
+        # no part in it, so the defaults stand in for them.
+        self.core = Core(sessions=sessions, rules=Rules(tz=tz, planner=PlannerConfig()))
         self.renderer = Renderer(tz)
         self.pacer = pacer or ChatPacer()
 
     async def __call__(self, out: Outgoing) -> Outcome:
         """Render and send `out`; map the result to Sent / Retry / Unreachable / Failed."""
-        async with self.sessions() as session:
-            rendered = await self.renderer.render(session, out)
-        if rendered is None:
+        notice = await rounds.notice(self.core, out)
+        if notice is None:
             return Failed("nothing to send: the round, division or items are gone")
+        rendered = self.renderer.render(notice, out.language)
         await self.pacer.wait(out.chat_id)
         try:
             message = await self.bot.send_message(

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.settings import Settings
 from bot.telegram.delivery import TelegramDelivery
+from bot.usecases.core import Core
 from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], dt.datetime]
 
 
 def tick_config(settings: Settings) -> TickConfig:
@@ -32,23 +28,21 @@ def tick_config(settings: Settings) -> TickConfig:
 
 
 def install_tick(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    settings: Settings,
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock = utcnow,
+    application: Application[Any, Any, Any, Any, Any, Any], core: Core, settings: Settings
 ) -> Job[Any] | None:
-    """Schedule the tick every SCHEDULER_TICK_SECONDS; `clock` gives its `now` (tests fake it)."""
+    """Schedule the tick every SCHEDULER_TICK_SECONDS; the core's clock gives its `now`."""
     if not settings.scheduler_enabled or application.job_queue is None:
         log.info("scheduler tick disabled")
         return None
     config = tick_config(settings)
     calendar = WorkCalendar()
+    sessions = core.sessions
     deliver = TelegramDelivery(application.bot, sessions, settings.tz)
     state = TickState()
 
     async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            await tick(sessions, clock(), deliver, config, calendar, state)
+            await tick(sessions, core.now(), deliver, config, calendar, state)
         except (SQLAlchemyError, OSError) as exc:
             # The database is away (locked, restarting, unreachable). Nothing was sent without
             # its intent committed; the next tick tries again and catches up. One line, no trace,

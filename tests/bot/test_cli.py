@@ -9,21 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli import main
 from tests.conftest import ROOT, SEED_PLAN
-
-
-@pytest.fixture
-def cli_env(
-    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> str:
-    """Point the CLI at the (clean) test database, away from any developer .env."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return db_url
 
 
 def test_import_then_show_json(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli import main
 from bot.cli.base import CliError
@@ -18,18 +17,6 @@ from storage import invites as inv
 from tests.factories import enrol, seed_plan
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-def cli_env(
-    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> str:
-    """Point the CLI at the (clean) test database, away from any developer .env."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("BOT_USERNAME", "@ita_nst_bot")
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return db_url
 
 
 async def cli(*args: str) -> int:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli import main
 from storage.db import create_engine, session_factory
@@ -29,14 +28,9 @@ async def _fill(db_url: str) -> None:
 
 
 @pytest.fixture
-def cli_db(
-    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Path:
+def cli_db(cli_env: str, tmp_path: Path) -> Path:
     """A database with the report scenario; the CLI pointed at it; returns a work folder."""
-    asyncio.run(_fill(db_url))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    asyncio.run(_fill(cli_env))
     return tmp_path
 
 

@@ -22,17 +22,6 @@ from tests.fakebot import FakeTelegram
 STRAT = "กองยุทธศาสตร์และงบประมาณ"
 
 
-@pytest.fixture
-def cli_env(
-    db_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> str:
-    """The CLI on the clean test database, with the seed plan imported."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return db_url
-
-
 def _schedule(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
     capsys.readouterr()
     assert main(["schedule", "--json", *extra]) == 0
@@ -138,7 +127,15 @@ async def test_meetings_command_for_coordinators_only(engine: AsyncEngine, db_ur
         assert "ผู้ประสานงาน" in (refused.text or "")
         async with sessions() as session:
             events = await audit.recent(session, action=audit.ACTION_REFUSED)
-        assert [e.detail for e in events] == [{"action": "meetings", "reason": "not_allowed"}]
+        # One refusal for every face: the audit also says which command was refused.
+        assert [e.detail for e in events] == [
+            {
+                "action": "meetings",
+                "kind": "command",
+                "command": "/meetings",
+                "reason": "not_allowed",
+            }
+        ]
         fake.send_text(501, "/meetings")
         listed = await fake.wait_for_message(501)
         text = listed.text or ""

@@ -11,10 +11,11 @@ Over HTTP: ``async with FakeBotApiServer(fake) as server`` and pass ``server.bas
 ``server.base_file_url`` to ``ApplicationBuilder().base_url(...).base_file_url(...)``.
 """
 
-from .core import (
+from .core import FakeTelegram
+from .http import FakeBotApiServer
+from .objects import (
     ApiCall,
     ApiError,
-    FakeTelegram,
     FakeTimeout,
     FakeUser,
     ManualClock,
@@ -22,7 +23,6 @@ from .core import (
     buttons,
     parse_html,
 )
-from .http import FakeBotApiServer
 from .request import FakeRequest, fake_bot, fake_request_pair
 
 __all__ = [

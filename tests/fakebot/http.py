@@ -8,7 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .core import FakeTelegram, FakeTimeout, FileTuple
+from .core import FakeTelegram
+from .objects import FakeTimeout, FileTuple
 
 
 class FakeBotApiServer:

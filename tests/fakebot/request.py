@@ -10,7 +10,8 @@ from telegram import Bot
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from .core import FakeTelegram, FakeTimeout, FileTuple
+from .core import FakeTelegram
+from .objects import FakeTimeout, FileTuple
 
 _FILE_RE = re.compile(r"/file/bot([^/]+)/(.+)$")
 _API_RE = re.compile(r"/bot([^/]+)/([^/]+)$")
