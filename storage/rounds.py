@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.answers import OwedItem, owed_items
+from storage.counting import division_ref
 from storage.models import (
     Delivery,
     Division,
@@ -23,7 +24,8 @@ from storage.models import (
     Round,
     RoundItem,
 )
-from storage.summary import DivisionRef, RoundInfo, division_ref, round_by_id
+from storage.read_models import DivisionRef, RoundInfo
+from storage.summary import round_by_id
 from storage.types import utcnow
 
 
