@@ -373,7 +373,7 @@ async def person_names(session: AsyncSession, person_ids: Iterable[int]) -> dict
     if not ids:
         return {}
     rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {person_id: name for person_id, name in rows}
 
 
 async def set_language(session: AsyncSession, person_id: int, language: str) -> None:
