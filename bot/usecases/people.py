@@ -21,7 +21,8 @@ from storage import audit
 from storage import people as store
 from storage.people import Actor, MemberLine, MembersOverview, Role
 
-# The catalog's wording of the people refusals (buttons get the `_alert` variant when one exists).
+# The catalog's wording of the people refusals. refuse() words a button press with the key's
+# `_alert` variant when there is one: "auth.not_allowed_alert" for NOT_ALLOWED.
 NOT_ALLOWED = "auth.not_allowed"
 STALE = "auth.stale_alert"
 GONE = "revoke.gone_alert"

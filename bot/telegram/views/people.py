@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.present import short
 from bot.telegram.callbacks import encode
+from bot.telegram.replies import View
 from bot.texts import localized, t
 from bot.usecases.enrolment import InviteChoices, InviteScreen, InviteWithdrawn, MadeInvite
 from bot.usecases.people import RevocableRole, RevokeList
@@ -17,8 +18,6 @@ from scheduler.thaidate import format_datetime
 from storage.invites import REVOKED, USED, InviteInfo
 from storage.models import ROLES
 from storage.people import Actor, MemberLine, MembersOverview, Role
-
-View = tuple[str, InlineKeyboardMarkup | None]
 
 # Telegram allows 4096 characters per message; leave room for the entities it counts.
 PAGE_CHARS = 3800
