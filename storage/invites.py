@@ -177,39 +177,9 @@ async def _refuse(
     return Redemption(outcome, invite_id=invite_id)
 
 
-async def redeem_invite(
-    session: AsyncSession, token: str, who: Enrollee, now: datetime | None = None
-) -> Redemption:
-    """Enrol `who` with a token, exactly once; run it inside one transaction and commit it.
-
-    The invitation is claimed with a conditional UPDATE (unused, unrevoked, unexpired) and the
-    row count decides: of two people racing for one token, the database lets only one claim it.
-    The person and membership are written in the same transaction, so a failure claims nothing.
-    """
-    now = now or utcnow()
-    if not well_formed(token):
-        return await _refuse(session, MALFORMED, who, now, None)
-    invite = await session.scalar(
-        select(Invite)
-        .where(Invite.token_hash == hash_token(token))
-        .options(selectinload(Invite.division))
-    )
-    if invite is None:
-        return await _refuse(session, UNKNOWN, who, now, None)
-    state = _state(invite, now)
-    if state != "open":
-        return await _refuse(session, state, who, now, invite.id)
-    person = await session.scalar(
-        select(Person)
-        .where(Person.telegram_user_id == who.telegram_user_id)
-        .options(selectinload(Person.memberships))
-    )
-    if person is not None and any(
-        m.revoked_at is None and m.role == invite.role and m.division_id == invite.division_id
-        for m in person.memberships
-    ):
-        return await _refuse(session, ALREADY, who, now, invite.id)
-
+async def _claim(session: AsyncSession, invite: Invite, now: datetime) -> bool:
+    """Mark the invitation used if it is still open; False when another claim got there first."""
+    # A conditional UPDATE: the database, not what either racer read, lets only one claim it.
     claimed = cast(
         CursorResult[Any],
         await session.execute(
@@ -224,11 +194,13 @@ async def redeem_invite(
             .execution_options(synchronize_session=False)
         ),
     )
-    if claimed.rowcount != 1:
-        # Someone else claimed (or revoked) it between our read and our write.
-        await session.refresh(invite)
-        return await _refuse(session, _state(invite, now), who, now, invite.id)
+    return claimed.rowcount == 1
 
+
+async def _save_person(
+    session: AsyncSession, person: Person | None, who: Enrollee, now: datetime
+) -> Person:
+    """The enrolling person, new or with their Telegram details brought up to date."""
     if person is None:
         person = Person(
             telegram_user_id=who.telegram_user_id,
@@ -244,6 +216,13 @@ async def redeem_invite(
         person.username, person.language = who.username, who.language
         person.unreachable_since = None  # they just wrote to us
     await session.flush()
+    return person
+
+
+async def _join(
+    session: AsyncSession, person: Person, invite: Invite, who: Enrollee, now: datetime
+) -> None:
+    """Give the person the invited role, mark who used the invitation, and audit it."""
     membership = Membership(
         person_id=person.id,
         division_id=invite.division_id,
@@ -274,6 +253,46 @@ async def redeem_invite(
         },
         at=now,
     )
+
+
+async def redeem_invite(
+    session: AsyncSession, token: str, who: Enrollee, now: datetime | None = None
+) -> Redemption:
+    """Enrol `who` with a token, exactly once; run it inside one transaction and commit it.
+
+    The invitation is claimed with a conditional UPDATE (`_claim`): of two people racing for one
+    token only one wins. Person and membership go in the same transaction: a failure claims
+    nothing.
+    """
+    now = now or utcnow()
+    if not well_formed(token):
+        return await _refuse(session, MALFORMED, who, now, None)
+    invite = await session.scalar(
+        select(Invite)
+        .where(Invite.token_hash == hash_token(token))
+        .options(selectinload(Invite.division))
+    )
+    if invite is None:
+        return await _refuse(session, UNKNOWN, who, now, None)
+    state = _state(invite, now)
+    if state != "open":
+        return await _refuse(session, state, who, now, invite.id)
+    person = await session.scalar(
+        select(Person)
+        .where(Person.telegram_user_id == who.telegram_user_id)
+        .options(selectinload(Person.memberships))
+    )
+    if person is not None and any(
+        m.revoked_at is None and m.role == invite.role and m.division_id == invite.division_id
+        for m in person.memberships
+    ):
+        return await _refuse(session, ALREADY, who, now, invite.id)
+    if not await _claim(session, invite, now):
+        # Someone else claimed (or revoked) it between our read and our write.
+        await session.refresh(invite)
+        return await _refuse(session, _state(invite, now), who, now, invite.id)
+    person = await _save_person(session, person, who, now)
+    await _join(session, person, invite, who, now)
     return Redemption(ENROLLED, invite.id, person.id, invite.role, invite.division_id)
 
 

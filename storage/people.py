@@ -62,23 +62,31 @@ class Actor:
         return self.is_coordinator or division_id in self.division_ids
 
 
+def role_of(membership: Membership) -> Role:
+    """A membership's role with its division's names (the division must be loaded)."""
+    d = membership.division
+    return Role(
+        role=membership.role,
+        division_id=membership.division_id,
+        division_code=d.code if d else None,
+        division_name_th=d.name_th if d else None,
+        division_name_en=d.name_en if d else None,
+    )
+
+
 async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor | None:
     """The enrolled person behind a Telegram user id with active roles, or None."""
     person = await session.scalar(
         select(Person)
         .where(Person.telegram_user_id == telegram_user_id)
         .options(selectinload(Person.memberships).selectinload(Membership.division))
+        # Read afresh even in a transaction that has just added a role (enrolment).
+        .execution_options(populate_existing=True)
     )
     if person is None:
         return None
     roles = tuple(
-        Role(
-            role=m.role,
-            division_id=m.division_id,
-            division_code=m.division.code if m.division else None,
-            division_name_th=m.division.name_th if m.division else None,
-            division_name_en=m.division.name_en if m.division else None,
-        )
+        role_of(m)
         for m in person.memberships
         if m.revoked_at is None and (m.division is None or m.division.active)
     )
@@ -92,6 +100,31 @@ async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor | No
         language=person.language,
         roles=roles,
     )
+
+
+@dataclass(frozen=True)
+class DivisionName:
+    """An active division as lists and buttons name it."""
+
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+
+
+def _named(d: Division) -> DivisionName:
+    return DivisionName(d.id, d.code, d.name_th, d.name_en)
+
+
+async def division_names(session: AsyncSession) -> tuple[DivisionName, ...]:
+    """Every active division's code and names, in plan-file order."""
+    return tuple(_named(d) for d in await active_divisions(session))
+
+
+async def active_division(session: AsyncSession, division_id: int) -> DivisionName | None:
+    """One active division by id, or None when it is unknown or left the plan."""
+    division = await session.get(Division, division_id)
+    return _named(division) if division is not None and division.active else None
 
 
 async def division_by_code(session: AsyncSession, code: str) -> Division | None:
@@ -340,7 +373,7 @@ async def person_names(session: AsyncSession, person_ids: Iterable[int]) -> dict
     if not ids:
         return {}
     rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {person_id: name for person_id, name in rows}
 
 
 async def set_language(session: AsyncSession, person_id: int, language: str) -> None:

@@ -14,25 +14,11 @@ from typing import Any
 
 from bot.cli.base import PROG, CliApp, CliError, command, subcommands
 from bot.settings import Settings
-from storage import audit
-from storage.db import session_factory
-from storage.invites import (
-    DIVISION_ROLES,
-    REVOKED,
-    USED,
-    create_invite,
-    find_invite,
-    list_invites,
-    revoke_invite,
-)
+from bot.usecases import enrolment, people
+from bot.usecases.refusals import Refused
+from storage.invites import REVOKED, USED
 from storage.models import ROLES
-from storage.people import (
-    MemberLine,
-    active_divisions,
-    division_by_code,
-    members_overview,
-    person_names,
-)
+from storage.people import MemberLine
 
 DURATION_RE = re.compile(r"(\d{1,6})\s*([dhm])")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -99,34 +85,34 @@ def _when(at: datetime | None, settings: Settings) -> str:
     return "-" if at is None else at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
 
 
+def _invite_error(refusal: Refused, division: str | None) -> CliError:
+    """The operator's wording of a refused invitation."""
+    values = refusal.values
+    listed = values.get("codes", ())
+    codes = ", ".join(str(c) for c in listed) if isinstance(listed, tuple) else ""
+    if refusal.reason == "needs_division":
+        return CliError(f"--role {values['role']} needs --division CODE (one of {codes})")
+    if refusal.reason == "org_wide":
+        return CliError(f"--role {values['role']} is organization-wide: leave out --division")
+    if refusal.reason == "unknown_division":
+        hint = codes or f"none yet: run `{PROG} plan import FILE` first"
+        return CliError(f"--division {division!r} is not an active division (codes: {hint})")
+    return CliError(f"--role {values.get('role')!r} is not a role: use one of {', '.join(ROLES)}")
+
+
 async def _create(args: argparse.Namespace, app: CliApp) -> int:
-    settings, engine = app.settings, app.engine
+    settings = app.settings
     role = args.role.strip().lower()
     if role not in ROLES:
         raise CliError(f"--role {args.role!r} is not a role: use one of {', '.join(ROLES)}")
     ttl = parse_duration(args.expires)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        codes = [d.code for d in await active_divisions(session)]
-        division = await division_by_code(session, args.division) if args.division else None
-    if role in DIVISION_ROLES and not args.division:
-        raise CliError(f"--role {role} needs --division CODE (one of {', '.join(codes)})")
-    if role not in DIVISION_ROLES and args.division:
-        raise CliError(f"--role {role} is organization-wide: leave out --division")
-    if args.division and division is None:
-        hint = ", ".join(codes) if codes else f"none yet: run `{PROG} plan import FILE` first"
-        raise CliError(f"--division {args.division!r} is not an active division (codes: {hint})")
+    try:
+        made = await enrolment.invite_by_operator(app.core, role, args.division, ttl)
+    except Refused as refusal:
+        raise _invite_error(refusal, args.division) from None
     username = await bot_username(settings)
-    async with sessions() as session, session.begin():
-        made = await create_invite(
-            session,
-            role=role,
-            division_id=division.id if division else None,
-            created_by_id=None,
-            ttl=ttl,
-            via="cli",
-        )
-    where = f" of {division.code} ({division.name_th})" if division else ""
+    r = made.role
+    where = f" of {r.division_code} ({r.division_name_th})" if r.division_code else ""
     print(f"invitation {made.id} created: {role}{where}")
     print(f"expires: {_when(made.expires_at, settings)} ({settings.timezone})")
     print(f"token:   {made.token}")
@@ -140,29 +126,26 @@ async def _create(args: argparse.Namespace, app: CliApp) -> int:
 
 
 async def _revoke(args: argparse.Namespace, app: CliApp) -> int:
-    engine = app.engine
-    async with session_factory(engine)() as session, session.begin():
-        invite = await find_invite(session, args.token_or_id)
-        if invite is None:
-            raise CliError(
-                f"no invitation {args.token_or_id!r}: give its number or token "
-                f"(see `{PROG} invite list`)"
-            )
-        outcome = await revoke_invite(session, invite.id, by_person_id=None, via="cli")
-    if outcome == REVOKED:
-        print(f"invitation {invite.id} revoked")
-        return 0
-    if outcome == USED:
+    try:
+        done = await enrolment.withdraw_invite_by_operator(app.core, args.token_or_id)
+    except Refused:
         raise CliError(
-            f"invitation {invite.id} was already used: remove the role with /revoke in the bot"
+            f"no invitation {args.token_or_id!r}: give its number or token "
+            f"(see `{PROG} invite list`)"
+        ) from None
+    if done.outcome == REVOKED:
+        print(f"invitation {done.invite_id} revoked")
+        return 0
+    if done.outcome == USED:
+        raise CliError(
+            f"invitation {done.invite_id} was already used: remove the role with /revoke in the bot"
         )
-    raise CliError(f"invitation {invite.id} was already revoked")
+    raise CliError(f"invitation {done.invite_id} was already revoked")
 
 
 async def _list(args: argparse.Namespace, app: CliApp) -> int:
-    settings, engine = app.settings, app.engine
-    async with session_factory(engine)() as session:
-        invites = await list_invites(session, open_only=args.open)
+    settings = app.settings
+    invites = await enrolment.list_invitations(app.core, open_only=args.open)
     if not invites:
         print("no invitations" + (" open" if args.open else ""))
         return 0
@@ -190,9 +173,8 @@ def _person(line: MemberLine, settings: Settings, with_role: bool = True) -> str
 
 
 async def _members(_: argparse.Namespace, app: CliApp) -> int:
-    settings, engine = app.settings, app.engine
-    async with session_factory(engine)() as session:
-        overview = await members_overview(session)
+    settings = app.settings
+    overview = await people.members_overview(app.core, people.OPERATOR)
     if not overview.divisions:
         raise CliError(f"no divisions yet: run `{PROG} plan import FILE` first")
     print("Organization-wide")
@@ -211,18 +193,14 @@ async def _members(_: argparse.Namespace, app: CliApp) -> int:
 
 
 async def _audit(args: argparse.Namespace, app: CliApp) -> int:
-    settings, engine = app.settings, app.engine
-    limit = _limit(args.limit)
-    async with session_factory(engine)() as session:
-        events = await audit.recent(session, limit)
-        ids = {e.actor_person_id for e in events if e.actor_person_id is not None}
-        names = await person_names(session, ids)
+    settings = app.settings
+    events = await people.audit_log(app.core, _limit(args.limit))
     if not events:
         print("the audit log is empty")
         return 0
     for e in events:
         if e.actor_person_id is not None:
-            who = f"person {e.actor_person_id} {names.get(e.actor_person_id, '')}".rstrip()
+            who = f"person {e.actor_person_id} {e.actor_name}".rstrip()
         elif e.actor_telegram_id is not None:
             who = f"telegram user {e.actor_telegram_id}"
         else:

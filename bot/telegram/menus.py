@@ -65,6 +65,12 @@ def help_lines(roles: Iterable[str], lang: str) -> list[str]:
     return [f"/{name} – {t(f'cmd.{name}', lang)}" for name in commands_for(roles)]
 
 
+def help_text(roles: Iterable[str], lang: str) -> str:
+    """/help: the commands this person may use, as HTML."""
+    lines = [t("menu.help_title", lang), *help_lines(roles, lang), "", t("menu.help_footer", lang)]
+    return "\n".join(lines)
+
+
 async def set_chat_menu(bot: Bot, chat_id: int, roles: Iterable[str], lang: str) -> bool:
     """Show a chat the menu of its roles (none: back to the default); False if Telegram refused."""
     roles = list(roles)

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import auth
+from bot.telegram import gate
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import (
@@ -25,6 +25,7 @@ from bot.telegram.handlers import (
     history,
     meetings,
     nudges,
+    people,
     summary,
 )
 from bot.telegram.router import ButtonHandler, button_handler, merge_routes
@@ -41,14 +42,7 @@ def _whole(handler: Callable[[Update, Any], Awaitable[None]]) -> ButtonHandler:
 
 ROUTES = merge_routes(
     {verb: _whole(answer.on_answer_button) for verb in ("m", "st", "nc", "ok", "x", "ow")},
-    {
-        "ivd": _whole(enrol.invite_division),
-        "ivr": _whole(enrol.invite_role),
-        "ivx": _whole(enrol.invite_revoke),
-        "rv": _whole(enrol.revoke_ask),
-        "rvy": _whole(enrol.revoke_confirmed),
-        "rvp": _whole(enrol.revoke_page),
-    },
+    people.BUTTONS,
     summary.BUTTONS,
     nudges.BUTTONS,
     history.BUTTONS,
@@ -60,14 +54,14 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Wire every handler into the application."""
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
     # After the log line, before everything else: strangers are answered here and stopped.
-    application.add_handler(TypeHandler(Update, auth.gate), group=-50)
+    application.add_handler(TypeHandler(Update, gate.gate), group=-50)
     application.add_handler(CommandHandler("start", enrol.start))
     application.add_handler(CommandHandler("help", basic.help_command))
     application.add_handler(CommandHandler("language", basic.language_command))
     application.add_handler(CommandHandler("whoami", enrol.whoami))
-    application.add_handler(CommandHandler("invite", enrol.invite))
-    application.add_handler(CommandHandler("members", enrol.members))
-    application.add_handler(CommandHandler("revoke", enrol.revoke))
+    application.add_handler(CommandHandler("invite", people.invite))
+    application.add_handler(CommandHandler("members", people.members))
+    application.add_handler(CommandHandler("revoke", people.revoke))
     application.add_handler(CommandHandler("meetings", meetings.meetings_command))
     application.add_handler(CommandHandler("report", answer.report_command))
     application.add_handler(CommandHandler("cancel", answer.cancel_command))

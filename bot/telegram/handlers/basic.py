@@ -6,19 +6,16 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from bot.telegram.auth import get_actor
-from bot.telegram.deps import deps
-from bot.telegram.lang import LANG_KEY, language_of
-from bot.telegram.menus import help_lines
+from bot.telegram.context import BotContext
+from bot.telegram.menus import help_text
 from bot.texts import t
-from storage.people import set_language
+from bot.usecases.people import switch_language
 
 log = logging.getLogger("bot.updates")
 
 
-async def log_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def log_update(update: object, context: BotContext) -> None:
     """Log one line per incoming update: its id, kind, sender and chat (never its text)."""
     if not isinstance(update, Update):
         return
@@ -34,39 +31,32 @@ async def log_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """List the commands this person may use (strangers never get here: the gate answers)."""
     if update.effective_message is None:
         return
-    lang = language_of(update, context)
-    actor = await get_actor(update, context)
-    roles = [r.role for r in actor.roles] if actor else []
-    lines = [t("menu.help_title", lang), *help_lines(roles, lang), "", t("menu.help_footer", lang)]
-    await update.effective_message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+    roles = [r.role for r in context.actor.roles] if context.actor else []
+    await update.effective_message.reply_text(
+        help_text(roles, context.lang), parse_mode=ParseMode.HTML
+    )
 
 
-async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def language_command(update: Update, context: BotContext) -> None:
     """/language: switch this person's messages between Thai and English."""
-    actor = await get_actor(update, context)
+    actor = context.actor
     if actor is None or update.effective_message is None:
         return
-    new = "en" if actor.language == "th" else "th"
-    async with deps(context).sessions() as session, session.begin():
-        await set_language(session, actor.person_id, new)
-    if context.user_data is not None:
-        context.user_data[LANG_KEY] = new
-    await update.effective_message.reply_text(t("language.set", new))
+    context.lang = await switch_language(context.core, actor)
+    await update.effective_message.reply_text(t("language.set", context.lang))
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     """Answer a command the bot does not know."""
     if update.effective_message:
-        await update.effective_message.reply_text(
-            t("unknown.command", language_of(update, context))
-        )
+        await update.effective_message.reply_text(t("unknown.command", context.lang))
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and, where there is a chat, apologise politely."""
     logging.getLogger("bot.errors").error(
         "handler failed for update %s", getattr(update, "update_id", "-"), exc_info=context.error
@@ -78,7 +68,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         except Exception:  # the query may be too old or the network down; never loop on it
             log.debug("could not answer the callback query", exc_info=True)
     if isinstance(update, Update) and update.effective_chat:
-        lang = language_of(update, context)
+        lang = context.lang
         try:
             await context.bot.send_message(update.effective_chat.id, t("error.generic", lang))
         except Exception:  # the apology itself may fail (blocked, network); never loop on it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import tzinfo
 from html import escape
 
@@ -10,11 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.present import short
 from bot.telegram.callbacks import encode
+from bot.telegram.replies import View
 from bot.texts import localized, t
+from bot.usecases.enrolment import InviteChoices, InviteScreen, InviteWithdrawn, MadeInvite
+from bot.usecases.people import RevocableRole, RevokeList
 from scheduler.thaidate import format_datetime
-from storage.invites import InviteInfo
-from storage.models import ROLES, Division
-from storage.people import MemberLine, MembersOverview, Role
+from storage.invites import REVOKED, USED, InviteInfo
+from storage.models import ROLES
+from storage.people import Actor, MemberLine, MembersOverview, Role
 
 # Telegram allows 4096 characters per message; leave room for the entities it counts.
 PAGE_CHARS = 3800
@@ -44,11 +47,29 @@ def role_text(
     return label if code is None else f"{label} – {division_label(code, name_th, name_en, lang)}"
 
 
+def role_name(r: Role, lang: str) -> str:
+    """A held or offered role with its division, as role_text words it."""
+    return role_text(r.role, r.division_code, r.division_name_th, r.division_name_en, lang)
+
+
 def roles_block(roles: Iterable[Role], lang: str) -> str:
     """One bulleted line per role."""
-    return "\n".join(
-        "• " + role_text(r.role, r.division_code, r.division_name_th, r.division_name_en, lang)
-        for r in roles
+    return "\n".join("• " + role_name(r, lang) for r in roles)
+
+
+def greeting(actor: Actor, lang: str) -> str:
+    """Plain /start for an enrolled person: a welcome with their roles."""
+    return t("enrol.greeting", lang, name=actor.name, roles=roles_block(actor.roles, lang))
+
+
+def whoami_text(actor: Actor, lang: str) -> str:
+    """/whoami: name, Telegram id, roles and divisions."""
+    return t(
+        "whoami.text",
+        lang,
+        name=actor.name,
+        user_id=actor.telegram_user_id,
+        roles=roles_block(actor.roles, lang),
     )
 
 
@@ -109,13 +130,10 @@ def invite_role_text(info: InviteInfo, lang: str) -> str:
 
 
 def invite_screen(
-    divisions: Sequence[Division],
-    open_invites: Sequence[InviteInfo],
-    lang: str,
-    tz: tzinfo,
-    notice: str | None = None,
+    screen: InviteScreen, lang: str, tz: tzinfo, notice: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     """/invite: pick a division (or organization-wide); open invitations with revoke buttons."""
+    divisions, open_invites = screen.divisions, screen.open_invites
     lines = [escape(notice), ""] if notice else []
     lines += [t("invite.choose_division", lang), "", t("invite.open_title", lang)]
     shown = open_invites[:OPEN_INVITES_SHOWN]
@@ -150,20 +168,44 @@ def invite_screen(
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def role_choice(
-    division_id: int, division_text: str, roles: Sequence[str], lang: str
-) -> tuple[str, InlineKeyboardMarkup]:
+def role_choice(choices: InviteChoices, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """/invite, second step: which role the invited person gets."""
-    text = t("invite.choose_role", lang, division=escape(division_text))
+    d = choices.division
+    label = division_label(d.code, d.name_th, d.name_en, lang) if d else t("role.org_wide", lang)
+    text = t("invite.choose_role", lang, division=escape(label))
+    # Division 0 stands for organization-wide roles in the callback data.
+    division_id = d.id if d else 0
     rows = [
         [
             InlineKeyboardButton(
                 role_label(role, lang), callback_data=encode("ivr", division_id, ROLES.index(role))
             )
         ]
-        for role in roles
+        for role in choices.roles
     ]
     return text, InlineKeyboardMarkup(rows)
+
+
+def invite_created(made: MadeInvite, link: str, lang: str, tz: tzinfo) -> View:
+    """A fresh invitation: its role, expiry, link and token (shown this once)."""
+    text = t(
+        "invite.created",
+        lang,
+        role=role_name(made.role, lang),
+        expires=format_datetime(made.expires_at, tz, lang=lang),
+        link=link,
+        token=made.token,
+    )
+    return text, invite_created_keyboard(made.id, lang)
+
+
+def invite_withdrawn(done: InviteWithdrawn, lang: str, tz: tzinfo) -> View:
+    """/invite again, headed by what came of withdrawing an invitation."""
+    key = {REVOKED: "invite.revoked", USED: "invite.revoke_used"}.get(
+        done.outcome, "invite.revoke_gone"
+    )
+    assert done.screen is not None
+    return invite_screen(done.screen, lang, tz, t(key, lang, id=done.invite_id))
 
 
 def invite_created_keyboard(invite_id: int, lang: str) -> InlineKeyboardMarkup:
@@ -176,7 +218,7 @@ def invite_created_keyboard(invite_id: int, lang: str) -> InlineKeyboardMarkup:
 
 def revoke_list(
     lines: Sequence[MemberLine],
-    division_codes: dict[int, str],
+    division_codes: Mapping[int, str],
     lang: str,
     notice: str | None = None,
     page: int = 0,
@@ -223,10 +265,19 @@ def revoke_list(
     return "\n".join(text), InlineKeyboardMarkup(rows)
 
 
-def revoke_confirm(
-    membership_id: int, name: str, role: str, lang: str
-) -> tuple[str, InlineKeyboardMarkup]:
+def revoke_screen(listing: RevokeList, lang: str, notice: str | None = None, page: int = 0) -> View:
+    """/revoke: the roles this person may remove, a page of them."""
+    return revoke_list(listing.lines, listing.division_codes, lang, notice, page)
+
+
+def revoked_notice(removed: RevocableRole, lang: str) -> str:
+    """Above the list again: whose role was just removed."""
+    return t("revoke.done", lang, name=removed.person_name, role=role_name(removed.role, lang))
+
+
+def revoke_confirm(found: RevocableRole, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """/revoke, second step: confirm, or go back to the list."""
+    membership_id, name, role = found.membership_id, found.person_name, role_name(found.role, lang)
     text = t("revoke.confirm", lang, name=escape(name), role=escape(role))
     markup = InlineKeyboardMarkup(
         [

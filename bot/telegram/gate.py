@@ -1,0 +1,86 @@
+"""The gate: every update passes here first, and strangers get one polite answer and no more.
+
+Everything happens in private chats: in a group, the bot would show people, answers and
+invitation links to whoever is in the group, so a command or a button there gets one line
+pointing to the private chat (plain group chatter is ignored). In a private chat the sender is
+resolved from the database once per update (`context.actor`); strangers (never enrolled, or
+every role revoked) are told how to join, and only `/start <token>` passes through to enrol.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.telegram.context import BotContext
+from bot.telegram.replies import refuse
+from bot.usecases.audit import record_refusal
+from bot.usecases.people import identify
+from bot.usecases.refusals import Refused
+from storage import audit
+
+# Worded by refuse(): a message gets the key, a button press its "auth.stranger_alert".
+STRANGER = Refused("stranger", key="auth.stranger")
+NOT_PRIVATE = Refused("not_private", key="auth.private_only")
+
+
+def _opens_invite(update: Update) -> bool:
+    """`/start <token>`: the one thing a stranger may send."""
+    message = update.message
+    if message is None or not message.text:
+        return False
+    parts = message.text.split()
+    return len(parts) > 1 and parts[0].split("@", 1)[0] == "/start"
+
+
+def _what(update: Update) -> dict[str, Any]:
+    """What was attempted, for the audit log: the kind and a command name, never free text."""
+    if update.callback_query is not None:
+        return {"kind": "callback", "verb": (update.callback_query.data or "").split(":")[0][:8]}
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    if text.startswith("/"):
+        return {"kind": "command", "command": text.split()[0].split("@")[0][:33]}
+    return {"kind": "message"}
+
+
+async def _not_here(update: Update, context: BotContext) -> None:
+    """Point a command or a button press outside a private chat to the private chat."""
+    message = update.message
+    is_command = message is not None and (message.text or "").startswith("/")
+    if update.callback_query is None and not is_command:
+        return  # ordinary group chatter: stay silent
+    user = update.effective_user
+    await record_refusal(
+        context.core,
+        person_id=None,
+        telegram_id=user.id if user else None,
+        detail={**_what(update), "reason": "not_private"},
+    )
+    await refuse(update, context, NOT_PRIVATE)
+
+
+async def gate(update: object, context: BotContext) -> None:
+    """Let enrolled people through (and mark them reachable again); answer strangers once, stop."""
+    if not isinstance(update, Update):
+        return
+    chat, user = update.effective_chat, update.effective_user
+    if user is None or chat is None or chat.type != ChatType.PRIVATE:
+        await _not_here(update, context)
+        raise ApplicationHandlerStop
+    actor = await identify(context.core, user.id)
+    context.set_actor(actor)
+    if actor is not None or _opens_invite(update):
+        return
+    await record_refusal(
+        context.core,
+        person_id=None,
+        telegram_id=user.id,
+        detail=_what(update),
+        action=audit.STRANGER_REFUSED,
+    )
+    await refuse(update, context, STRANGER)
+    raise ApplicationHandlerStop
