@@ -31,7 +31,7 @@ def _whole(handler: Callable[[Update, Any], Awaitable[None]]) -> ButtonHandler:
 
 
 ROUTES = merge_routes(
-    {verb: _whole(answer.on_answer_button) for verb in ("m", "st", "nc", "ok", "x", "ow")},
+    answer.BUTTONS,
     {
         "ivd": _whole(enrol.invite_division),
         "ivr": _whole(enrol.invite_role),
