@@ -110,11 +110,10 @@ TRANSITIONS: dict[tuple[DraftStep | None, DraftEvent], DraftStep | None] = {
     **{(s, _E.CANCEL): None for s in _LIVE},
 }
 
-# Why an illegal move is refused, where the catalog says more than "stale".
+# Why an illegal move is refused, where the catalog says more than "stale". (A message with
+# no draft at all is answered by the use case, which knows whether it brought a file.)
 _ILLEGAL: dict[tuple[DraftStep | None, DraftEvent], str] = {
     (_S.TEXT, _E.CONFIRM): "no_text",
-    (None, _E.ADD_TEXT): "no_draft",
-    (None, _E.ADD_EVIDENCE): "no_draft_evidence",
 }
 
 
