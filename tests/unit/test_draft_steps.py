@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.texts import CATALOGS
 from bot.usecases.drafts import (
+    EVIDENCE_LIMIT,
+    TEXT_LIMIT,
     TRANSITIONS,
     AnswerRefused,
     DraftEvent,
     DraftStep,
     advance,
     allows,
+    extend_draft,
 )
 from bot.usecases.refusals import Refused
+from storage.models import Draft
 
 S, E = DraftStep, DraftEvent
 
@@ -87,3 +93,38 @@ def test_every_move_is_legal_or_refused() -> None:
             else:
                 with pytest.raises(AnswerRefused):
                     advance(step, event)
+
+
+NOW = datetime(2022, 1, 20, 3, 0, tzinfo=UTC)
+
+
+def _draft(step: DraftStep, text: str = "", evidence: int = 0) -> Draft:
+    return Draft(step=step.value, text=text, evidence=[{"kind": "link"}] * evidence)
+
+
+def test_extending_moves_the_step() -> None:
+    draft = _draft(S.TEXT)
+    extend_draft(draft, evidence=[{"kind": "link", "url": "u"}], now=NOW)
+    assert (draft.step, draft.text, len(draft.evidence)) == ("text", "", 1)
+    extend_draft(draft, text="ทำแล้ว", now=NOW)
+    assert (draft.step, draft.text) == ("evidence", "ทำแล้ว")
+    extend_draft(draft, text="เพิ่มเติม", now=NOW)
+    assert draft.text == "ทำแล้ว\nเพิ่มเติม"
+
+
+@pytest.mark.parametrize(
+    ("draft", "text", "evidence", "reason"),
+    [
+        (_draft(S.EVIDENCE, "ก" * (TEXT_LIMIT - 1)), "ขค", 0, "text_too_long"),
+        (_draft(S.EVIDENCE, "ก", EVIDENCE_LIMIT), "", 1, "too_much_evidence"),
+        (_draft(S.CARRY_CONFIRM, "ก"), "ข", 0, "stale_draft"),
+    ],
+)
+def test_a_refused_extension_changes_nothing(
+    draft: Draft, text: str, evidence: int, reason: str
+) -> None:
+    before = (draft.step, draft.text, list(draft.evidence))
+    with pytest.raises(AnswerRefused) as refused:
+        extend_draft(draft, text=text, evidence=[{"kind": "link"}] * evidence, now=NOW)
+    assert refused.value.reason == reason
+    assert (draft.step, draft.text, list(draft.evidence)) == before

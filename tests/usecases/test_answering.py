@@ -201,6 +201,24 @@ async def test_who_lost_the_role_cannot_confirm_and_the_draft_is_dropped(
     assert await _reports(sessions) == []
 
 
+async def test_a_draft_dies_with_the_role(core: Core, clock: Clock, sessions: Sessions) -> None:
+    world = await _world(sessions)
+    await enrol(sessions, HEAD, "member", "PALAD")
+    actor = await _actor(core)
+    await _written(core, actor, world.m3)
+    async with sessions() as s, s.begin():
+        await s.execute(
+            update(Membership)
+            .where(Membership.division_id == world.m3.division_id)
+            .values(revoked_at=clock.now)
+        )
+    actor = await _actor(core)
+    overview = await answering.owed_overview(core, actor)
+    assert (overview.expired_seq, overview.pending) == (3, None)
+    assert [g.division.code for g in overview.groups] == ["PALAD"]
+    assert await _drafts(sessions) == []
+
+
 async def test_confirm_needs_text(core: Core, sessions: Sessions) -> None:
     world = await _world(sessions)
     actor = await _actor(core)
@@ -304,6 +322,9 @@ async def test_a_message_without_a_draft_and_a_dead_draft(
 ) -> None:
     world = await _world(sessions)
     actor = await _actor(core)
+    # The message itself is checked first, draft or not.
+    too_long = Addition(text="ก" * (TEXT_LIMIT + 1))
+    await _refused(answering.add_to_draft(core, actor, too_long), "text_too_long")
     refusal = await _refused(answering.add_to_draft(core, actor, Addition(text="สวัสดี")), "no_draft")
     assert isinstance(refusal, NoDraft) and refusal.expired_seq is None
     photo = FileEvidence("photo", "f", "u", None, "image/jpeg", 10)
