@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.counting import latest_report_id
+from storage.counting import division_ref, latest_report_id, measure_ref
 from storage.models import Division, Measure, Report, Round, RoundItem
+from storage.read_models import DivisionRef, MeasureRef
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,18 @@ async def round_divisions(session: AsyncSession, round_id: int) -> list[Division
 async def get_round(session: AsyncSession, round_id: int) -> Round | None:
     """A round by id."""
     return await session.get(Round, round_id)
+
+
+async def item_refs(
+    session: AsyncSession, measure_id: int, division_id: int
+) -> tuple[MeasureRef, DivisionRef]:
+    """A measure's and a division's identity and names (the foreign keys say both exist)."""
+    measure = await session.get_one(Measure, measure_id)
+    division = await session.get_one(Division, division_id)
+    return measure_ref(measure), division_ref(division)
+
+
+async def division_refs(session: AsyncSession, ids: Iterable[int]) -> dict[int, DivisionRef]:
+    """Divisions by id, as read models."""
+    rows = await session.scalars(select(Division).where(Division.id.in_(list(ids))))
+    return {d.id: division_ref(d) for d in rows}

@@ -1,10 +1,12 @@
-"""Answering a measure: half-finished drafts in the database, then one confirmed report."""
+"""Drafts and the rows an answer needs: the round item, its answers, the draft, the report.
+
+Queries only: when a draft may start, grow or be confirmed is decided in bot/usecases.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,32 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.counting import latest_report_id
-from storage.models import STATUSES, Draft, Evidence, Measure, Report, Round, RoundItem
-from storage.text import clean_json, clean_text
-
-# A report's text stays small enough to show whole in one Telegram message with its context.
-TEXT_LIMIT = 3000
-EVIDENCE_LIMIT = 10
-
-
-# Why an answer can be refused; each has a `refuse.<reason>` text in the bot's catalog.
-REFUSAL_REASONS = (
-    "bad_status",
-    "text_too_long",
-    "too_much_evidence",
-    "round_closed",
-    "no_status",
-    "no_text",
-)
-
-
-class AnswerRefused(Exception):
-    """The answer cannot be taken; `reason` is a catalog-independent code the bot translates."""
-
-    def __init__(self, reason: str) -> None:
-        assert reason in REFUSAL_REASONS, reason
-        super().__init__(reason)
-        self.reason = reason
+from storage.models import Draft, Evidence, Measure, Report, Round, RoundItem
 
 
 @dataclass(frozen=True)
@@ -49,11 +26,6 @@ class ItemContext:
     division_id: int
     current: Report | None
     previous: Report | None
-
-
-def accepts_answers(rnd: Round, now: datetime, late_days: int) -> bool:
-    """Open rounds take answers; closed ones, marked late, for `late_days` after closing."""
-    return rnd.opens_at <= now < rnd.closes_at + timedelta(days=late_days)
 
 
 async def latest_report(
@@ -120,10 +92,10 @@ async def item_context(
     )
 
 
-async def answerable_rounds(
-    session: AsyncSession, division_ids: frozenset[int], now: datetime, late_days: int
+async def rounds_asking(
+    session: AsyncSession, division_ids: frozenset[int], now: datetime
 ) -> list[Round]:
-    """Rounds that ask these divisions something and still take answers, oldest first."""
+    """Rounds opened by `now` that ask any of these divisions something, oldest first."""
     if not division_ids:
         return []
     rounds = await session.scalars(
@@ -134,7 +106,7 @@ async def answerable_rounds(
         )
         .order_by(Round.closes_at)
     )
-    return [r for r in rounds if accepts_answers(r, now, late_days)]
+    return list(rounds)
 
 
 async def get_draft(session: AsyncSession, person_id: int) -> Draft | None:
@@ -142,95 +114,39 @@ async def get_draft(session: AsyncSession, person_id: int) -> Draft | None:
     return await session.scalar(select(Draft).where(Draft.person_id == person_id))
 
 
-async def draft_is_live(session: AsyncSession, draft: Draft, now: datetime, late_days: int) -> bool:
-    """Whether the draft's round still takes answers (otherwise it can never be confirmed)."""
-    rnd = await session.get(Round, draft.round_id)
-    return rnd is not None and accepts_answers(rnd, now, late_days)
-
-
-def has_content(draft: Draft) -> bool:
-    """Whether the person already wrote or attached something (worth not throwing away)."""
-    return bool(draft.text.strip() or draft.evidence)
-
-
-async def start_draft(
-    session: AsyncSession,
-    person_id: int,
-    ctx: ItemContext,
-    *,
-    status: str | None,
-    now: datetime,
-    carry: Report | None = None,
-) -> Draft:
-    """Begin (or restart) the person's draft for an item; one draft per person at a time."""
-    if status is not None and status not in STATUSES:
-        raise AnswerRefused("bad_status")
-    draft = await get_draft(session, person_id)
-    if draft is None:
-        draft = Draft(person_id=person_id)
-        session.add(draft)
-    draft.round_id = ctx.round.id
-    draft.measure_id = ctx.measure.id
-    draft.division_id = ctx.division_id
-    draft.updated_at = now
-    if carry is not None:
-        draft.step = "carry_confirm"
-        draft.status = carry.status
-        draft.text = carry.text
-        draft.evidence = [_evidence_dict(e) for e in carry.evidence]
-        draft.carried_from_id = carry.id
-    else:
-        draft.step = "text"
-        draft.status = status
-        draft.text = ""
-        draft.evidence = []
-        draft.carried_from_id = None
-    await session.flush()
+def new_draft(session: AsyncSession, person_id: int) -> Draft:
+    """A new, empty draft row for the person (written on the next flush)."""
+    draft = Draft(person_id=person_id)
+    session.add(draft)
     return draft
 
 
-def _evidence_dict(e: Evidence) -> dict[str, Any]:
-    return {
-        "kind": e.kind,
-        "file_id": e.file_id,
-        "file_unique_id": e.file_unique_id,
-        "file_name": e.file_name,
-        "mime_type": e.mime_type,
-        "file_size": e.file_size,
-        "url": e.url,
-    }
+async def drop_draft(session: AsyncSession, draft: Draft) -> None:
+    """Delete the draft."""
+    await session.delete(draft)
+    await session.flush()
 
 
-def extend_draft(
-    draft: Draft, *, text: str = "", evidence: Sequence[dict[str, Any]] = (), now: datetime
-) -> None:
-    """Add text and evidence to a draft, all or nothing: a refusal leaves the draft unchanged."""
-    text = clean_text(text)
-    evidence = [clean_json(e) for e in evidence]
-    combined = f"{draft.text}\n{text}" if draft.text and text else (draft.text or text)
-    if len(combined) > TEXT_LIMIT:
-        raise AnswerRefused("text_too_long")
-    if len(draft.evidence) + len(evidence) > EVIDENCE_LIMIT:
-        raise AnswerRefused("too_much_evidence")
-    draft.text = combined
-    # JSON columns track reassignment, not in-place mutation: assign a new list.
-    draft.evidence = [*draft.evidence, *evidence]
-    if draft.text:
-        draft.step = "evidence"
-    draft.updated_at = now
+def evidence_dicts(report: Report) -> list[dict[str, Any]]:
+    """A report's evidence as a draft holds it (to carry an answer forward)."""
+    return [
+        {
+            "kind": e.kind,
+            "file_id": e.file_id,
+            "file_unique_id": e.file_unique_id,
+            "file_name": e.file_name,
+            "mime_type": e.mime_type,
+            "file_size": e.file_size,
+            "url": e.url,
+        }
+        for e in report.evidence
+    ]
 
 
-async def confirm_draft(
-    session: AsyncSession, draft: Draft, now: datetime, late_days: int
+async def report_from_draft(
+    session: AsyncSession, draft: Draft, *, late: bool, now: datetime
 ) -> Report:
-    """Turn the draft into a confirmed report (late after the round closed) and drop the draft."""
-    rnd = await session.get(Round, draft.round_id)
-    if rnd is None or not accepts_answers(rnd, now, late_days):
-        raise AnswerRefused("round_closed")
-    if draft.status not in STATUSES:
-        raise AnswerRefused("no_status")
-    if not draft.text.strip() and draft.carried_from_id is None:
-        raise AnswerRefused("no_text")
+    """Store the draft as a confirmed report and delete the draft."""
     report = Report(
         round_id=draft.round_id,
         measure_id=draft.measure_id,
@@ -239,7 +155,7 @@ async def confirm_draft(
         status=draft.status,
         text=draft.text,
         carried_from_id=draft.carried_from_id,
-        late=now >= rnd.closes_at,
+        late=late,
         created_at=now,
         evidence=[
             Evidence(**{k: v for k, v in e.items() if k != "caption"}) for e in draft.evidence

@@ -171,8 +171,9 @@ class Draft(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
     measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id"))
     division_id: Mapped[int] = mapped_column(ForeignKey("division.id"))
-    # What the bot waits for next: status | text | evidence | confirm | carry_confirm
-    step: Mapped[str] = mapped_column(String(16), default="status")
+    # What the bot waits for next: a value of bot.usecases.drafts.DraftStep
+    # (text | evidence | carry_confirm); the state machine there decides every change.
+    step: Mapped[str] = mapped_column(String(16), default="text")
     status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     text: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

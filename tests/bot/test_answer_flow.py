@@ -241,6 +241,32 @@ async def test_refusals_change_nothing(
     assert draft is not None and draft.text == "" and draft.evidence == []
 
 
+async def test_back_to_the_list_and_the_cancel_button(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    round_id = await _setup(sessions)
+    m1, fin = await _ids(sessions, 1, "FIN")
+    clock = Clock(OPENS + timedelta(days=1))
+    fake = FakeTelegram()
+    fake.add_user(HEAD)
+    head = Phone(fake, HEAD)
+    async with running_bot(fake, engine, db_url, clock=clock):
+        head.send("/report")
+        listing = await head.expect(buttons=True)
+        head.press(listing, encode("m", round_id, m1, fin))
+        screen = await head.expect("วิธีดำเนินการ")
+        head.press(screen, encode("ow"))
+        again = await head.expect("0 จาก 2", buttons=True)
+        assert again.buttons() == listing.buttons()
+        head.press(screen, encode("st", round_id, m1, fin, 0))
+        ask = await head.expect("กรุณาพิมพ์สรุป")
+        assert [d for _, d in ask.buttons()] == [_button(ask, "x:")]  # nothing to confirm yet
+        await head.alert(ask, _button(ask, "x:"), "ยกเลิกรายงานที่ยังไม่เสร็จ")
+        await head.alert(ask, _button(ask, "x:"), "ไม่อยู่ในขั้นตอน")
+    async with sessions() as s:
+        assert await s.scalar(select(Draft)) is None
+
+
 async def test_draft_survives_restart_cancel_and_no_change(
     engine: AsyncEngine, db_url: str, sessions: Sessions
 ) -> None:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.usecases.drafts import extend_draft, start_draft
 from storage import audit
-from storage.drafts import extend_draft, item_context, start_draft
+from storage.drafts import item_context
 from storage.models import AuditEvent, Division, Draft, Measure
 from storage.text import clean_json, clean_text
 from tests.factories import enrol, seed_plan

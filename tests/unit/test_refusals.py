@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.texts import CATALOGS
-from storage.drafts import REFUSAL_REASONS, AnswerRefused
+from bot.usecases.drafts import REFUSAL_REASONS, AnswerRefused
 
 
 @pytest.mark.parametrize("reason", REFUSAL_REASONS)

@@ -41,7 +41,7 @@ def _whole(handler: Callable[[Update, Any], Awaitable[None]]) -> ButtonHandler:
 
 
 ROUTES = merge_routes(
-    {verb: _whole(answer.on_answer_button) for verb in ("m", "st", "nc", "ok", "x", "ow")},
+    answer.BUTTONS,
     people.BUTTONS,
     summary.BUTTONS,
     nudges.BUTTONS,
