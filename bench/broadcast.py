@@ -35,6 +35,7 @@ from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.delivery import TelegramDelivery
 from bot.telegram.ticker import tick_config
+from bot.usecases.core import Core
 from scheduler.outcomes import Deliver
 from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar
@@ -188,7 +189,9 @@ async def run(
                     config = dataclasses.replace(config, send_concurrency=concurrency)
                 app = build_application(settings, engine)
                 async with app:
-                    deliver = TelegramDelivery(app.bot, sessions, settings.tz)
+                    deliver = TelegramDelivery(
+                        app.bot, Core(sessions=sessions, rules=settings.rules())
+                    )
                     seconds, ticks = await run_round(sessions, deliver, config)
             result = await figures(sessions, fake, chats, seconds)
         finally:

@@ -14,8 +14,6 @@ from telegram.request import BaseRequest
 from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.context import CONTEXT_TYPES, install
-from bot.telegram.deps import Deps
-from bot.telegram.deps import install as install_deps
 from bot.telegram.menus import STRANGER_COMMANDS, menu
 from bot.telegram.ticker import install_tick
 from bot.texts import CATALOGS
@@ -27,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    # The default menu is a stranger's; enrolled people get theirs per chat (bot/menus.py).
+    # The default menu is a stranger's; enrolled people get theirs per chat (bot/telegram/menus.py).
     # Thai for everyone, English for clients set to English (Telegram picks by language_code).
     await application.bot.set_my_commands(menu(STRANGER_COMMANDS, "th"))
     for lang in CATALOGS:
@@ -67,7 +65,6 @@ def build_application(
     application = builder.build()
     core = Core(sessions=session_factory(engine), rules=settings.rules(), clock=clock)
     install(application, core, settings)
-    install_deps(application, Deps(settings=settings, sessions=core.sessions, clock=clock))
     handlers.register(application)
     install_tick(application, core, settings)
     return application

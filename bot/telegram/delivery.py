@@ -9,9 +9,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -19,9 +17,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.notices import Renderer
 from bot.usecases import rounds
-from bot.usecases.core import Core, Rules
+from bot.usecases.core import Core
 from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
-from scheduler.planner import PlannerConfig
 
 log = logging.getLogger(__name__)
 
@@ -107,18 +104,11 @@ class ChatPacer:
 class TelegramDelivery:
     """Sends one notification; never raises for Telegram's answers, returns an Outcome."""
 
-    def __init__(
-        self,
-        bot: Bot,
-        sessions: async_sessionmaker[AsyncSession],
-        tz: ZoneInfo,
-        pacer: ChatPacer | None = None,
-    ) -> None:
+    def __init__(self, bot: Bot, core: Core, pacer: ChatPacer | None = None) -> None:
         self.bot = bot
-        # What a notice says is read through the rounds use case; the planner's numbers play
-        # no part in it, so the defaults stand in for them.
-        self.core = Core(sessions=sessions, rules=Rules(tz=tz, planner=PlannerConfig()))
-        self.renderer = Renderer(tz)
+        # What a notice says is read through the rounds use case (one transaction).
+        self.core = core
+        self.renderer = Renderer(core.rules.tz)
         self.pacer = pacer or ChatPacer()
 
     async def __call__(self, out: Outgoing) -> Outcome:

@@ -37,7 +37,7 @@ def install_tick(
     config = tick_config(settings)
     calendar = WorkCalendar()
     sessions = core.sessions
-    deliver = TelegramDelivery(application.bot, sessions, settings.tz)
+    deliver = TelegramDelivery(application.bot, core)
     state = TickState()
 
     async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.usecases.core import Core
 from storage.types import utcnow
 from tests.fakebot import FakeTelegram, fake_request_pair
 
 App = Application[Any, Any, Any, Any, Any, Any]
+BKK = ZoneInfo("Asia/Bangkok")
 
 
 class Clock:
@@ -26,6 +30,11 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+def core_of(sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo = BKK) -> Core:
+    """The use cases' core over a test database, with the default rules in zone `tz`."""
+    return Core(sessions=sessions, rules=replace(Settings(_env_file=None).rules(), tz=tz))  # type: ignore[call-arg]
 
 
 def bot_settings(fake: FakeTelegram, db_url: str, **overrides: Any) -> Settings:

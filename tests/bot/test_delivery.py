@@ -15,6 +15,7 @@ from bot.telegram.delivery import ChatPacer, TelegramDelivery
 from storage.deliveries import deliveries
 from storage.models import Person
 from storage.people import mark_reachable
+from tests.bot.harness import core_of
 from tests.factories import enrol, seed_plan
 from tests.fakebot import FakeTelegram, ManualClock, fake_bot
 from tests.scheduling import BKK, CAL, CONFIG, COORDINATOR, HEADS, answer_all, bkk, enrol_everyone
@@ -48,7 +49,7 @@ def _delivery(bot: Bot, sessions: Sessions, clock: ManualClock) -> TelegramDeliv
     async def advance(seconds: float) -> None:
         clock.advance(seconds)
 
-    return TelegramDelivery(bot, sessions, BKK, ChatPacer(clock=clock, sleep=advance))
+    return TelegramDelivery(bot, core_of(sessions, BKK), ChatPacer(clock=clock, sleep=advance))
 
 
 async def _tick(sessions: Sessions, now: dt.datetime, deliver: TelegramDelivery) -> None:

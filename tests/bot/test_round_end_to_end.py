@@ -15,7 +15,7 @@ from bot.telegram.ticker import tick_config
 from scheduler.tick import tick
 from scheduler.workdays import WorkCalendar
 from storage.models import Report, Round
-from tests.bot.harness import Clock, bot_settings, running_bot
+from tests.bot.harness import Clock, bot_settings, core_of, running_bot
 from tests.bot.test_answer_flow import Phone, _button, _text
 from tests.factories import enrol, seed_plan
 from tests.fakebot import FakeTelegram
@@ -44,7 +44,7 @@ async def test_one_monthly_round_end_to_end(
     calendar = WorkCalendar()
 
     async with running_bot(fake, engine, db_url, clock=clock) as app:
-        deliver = TelegramDelivery(app.bot, sessions, settings.tz)
+        deliver = TelegramDelivery(app.bot, core_of(sessions, settings.tz))
 
         async def run_tick() -> None:
             for phone in (head, member, palad, coordinator):

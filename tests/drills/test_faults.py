@@ -21,6 +21,7 @@ from bot.telegram.delivery import ChatPacer, TelegramDelivery
 from scheduler.tick import TickState, tick
 from storage.deliveries import deliveries
 from storage.models import Delivery
+from tests.bot.harness import core_of
 from tests.factories import enrol, seed_plan
 from tests.fakebot import FakeTelegram, ManualClock, fake_bot
 from tests.scheduling import BKK, CAL, CONFIG, bkk
@@ -54,7 +55,9 @@ async def test_every_prompt_once_through_5xx_timeouts_and_429_bursts(sessions: S
 
     async with fake_bot(fake) as bot:
         fake.fault_rates(p5xx=0.10, ptimeout=0.05, seed=7)
-        deliver = TelegramDelivery(bot, sessions, BKK, ChatPacer(clock=clock, sleep=advance))
+        deliver = TelegramDelivery(
+            bot, core_of(sessions, BKK), ChatPacer(clock=clock, sleep=advance)
+        )
         state = TickState()
         now = bkk(2021, 10, 19, 9, 1)
         for tick_no in range(60):

@@ -27,7 +27,7 @@ KEY_CHARS = 16
 
 
 def sender(context: BotContext) -> Actor:
-    """The enrolled sender: the gate (bot.telegram.auth) has already answered strangers."""
+    """The enrolled sender: the gate (bot.telegram.gate) has already answered strangers."""
     if context.actor is None:
         raise RuntimeError("a report handler ran for a stranger; the gate must stop them first")
     return context.actor
