@@ -46,7 +46,7 @@ def test_bad_plan_file_is_one_line_per_fault(
     assert err[0].startswith(f"ita-followup: error: {bad}:")
     assert "XX" in err[0] and "expected ALL or one of" in err[0]
     assert main(["plan", "show"]) == 2  # nothing was imported
-    assert "no plan found" in capsys.readouterr().err
+    assert "no plan is imported" in capsys.readouterr().err
 
 
 def test_show_before_migration_says_what_to_run(
@@ -115,3 +115,45 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert "cannot use the database" in lines[0]
+
+
+def test_database_url_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    env = _clean_env(tmp_path)
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/typo/ita.db"
+    proc = _run(["db", "upgrade"], env, tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert f"the folder {tmp_path}/typo, which does not exist" in lines[0]
+    assert not (tmp_path / "typo").exists()
+
+
+def test_default_data_folder_is_still_made(tmp_path: Path) -> None:
+    env = _clean_env(tmp_path)
+    env["DATABASE_URL"] = "sqlite+aiosqlite:///data/ita.db"
+    proc = _run(["db", "upgrade"], env, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "data" / "ita.db").is_file()
+
+
+def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    env = {**_clean_env(tmp_path), "PYTHONPATH": str(ROOT)}
+    assert _run(["db", "upgrade"], env, tmp_path).returncode == 0
+    assert _run(["plan", "import", str(SEED_PLAN)], env, tmp_path).returncode == 0
+    # `schedule | head -1` with the reader already gone: the first write meets a closed pipe.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "schedule"],
+            env=env,
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0
+    assert proc.stderr == ""
