@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.base import CliApp, command, require_migrated, subcommands
+from bot.cli.base import PROG, CliApp, command, require_migrated, subcommands
 from bot.cli.schedule import plan_needed
 from bot.settings import Settings
 from bot.texts import t
@@ -38,9 +39,14 @@ def register(sub: Any) -> None:
     command(show, _plan_show)
 
 
+# `run`'s exit status when Telegram refuses the token (2 is any other operator error).
+EXIT_TOKEN_REJECTED = 3
+
+
 def run_bot(settings: Settings) -> int:
     """Start the bot and poll until SIGINT or SIGTERM."""
-    from bot.telegram.app import build_application  # imported late: PTB is slow to import
+    # Imported late: PTB is slow to import.
+    from bot.telegram.app import TokenRejected, build_application, connect
 
     settings.token()
 
@@ -53,6 +59,19 @@ def run_bot(settings: Settings) -> int:
 
     asyncio.run(check())
     application = build_application(settings, create_engine(settings.database_url))
+    # Reach Telegram on the loop run_polling then uses (it takes the current one), so that the
+    # bot's HTTP client, made here, stays on one loop; the bot is then initialised already.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(connect(application.bot))
+    except TokenRejected as exc:
+        print(f"{PROG}: error: {exc}; check it with @BotFather", file=sys.stderr)
+        loop.close()
+        return EXIT_TOKEN_REJECTED
+    except KeyboardInterrupt:  # stopped while still waiting for Telegram
+        loop.close()
+        return 0
     # run_polling stops cleanly on SIGINT and SIGTERM (its default stop_signals).
     application.run_polling(allowed_updates=["message", "callback_query"])
     return 0
