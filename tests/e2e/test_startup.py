@@ -87,7 +87,7 @@ async def _cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
 
 async def _upgraded(env: dict[str, str]) -> None:
     proc = await _cli("db", "upgrade", env=env)
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()
 
 
