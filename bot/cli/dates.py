@@ -7,9 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-# B.E. = C.E. + 543. A year this large is no Christian-era year anyone schedules meetings in,
-# while B.E. years (2565, 2570) are what a Thai operator reads on every document.
-BE_OFFSET = 543
+from scheduler.thaidate import BE_OFFSET
+
+# A year this large is no Christian-era year anyone schedules meetings in, while B.E. years
+# (2565, 2570) are what a Thai operator reads on every document.
 BE_FROM = 2400
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?$")

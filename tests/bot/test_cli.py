@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.usecases.core import Core
 from tests.conftest import ROOT, SEED_PLAN
 
 
@@ -157,3 +159,38 @@ def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         os.close(write_end)
     assert proc.returncode == 0
     assert proc.stderr == ""
+
+
+def test_plan_new_writes_this_years_plan_and_the_warning_goes(
+    cli_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Today is in fiscal year B.E. 2570 (October 2026 to September 2027), whatever the date.
+    monkeypatch.setattr(Core, "now", lambda _: dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC))
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    warning = capsys.readouterr().err.strip().splitlines()
+    assert len(warning) == 1, warning
+    assert "no imported plan covers today (2026-12-02, fiscal year B.E. 2570)" in warning[0]
+    assert "plan new --from ita-2565 --year 2570 -o FILE" in warning[0]
+
+    target = tmp_path / "plans" / "ita-2570.yaml"
+    target.parent.mkdir()
+    assert main(["plan", "new", "--from", "ita-2565", "--year", "2570", "-o", str(target)]) == 0
+    assert "wrote plan ita-2570" in capsys.readouterr().out
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Plan for fiscal year B.E. 2570 (2026-10-01 to 2027-09-30)")
+    assert "assessment: still last year's scores" in text
+    assert "ประจำปีงบประมาณ พ.ศ. ๒๕๗๐" in text and "ตุลาคม ๖๙ – มีนาคม ๗๐" in text
+    assert main(["plan", "new", "--from", "ita-2565", "--year", "2570", "-o", str(target)]) == 2
+    assert "exists; choose another file or pass --force" in capsys.readouterr().err
+
+    assert main(["plan", "import", str(target)]) == 0
+    out = capsys.readouterr()
+    assert "plan ita-2570 imported" in out.out and out.err == ""
+    assert main(["schedule", "--json", "--plan", "ita-2570"]) == 0
+    shown = json.loads(capsys.readouterr().out)["rounds"]
+    assert len(shown) == 8
+    dues = [n["due_at"][:10] for r in shown for n in r["notices"]]
+    assert min(dues) >= "2026-10-01" and max(dues) <= "2027-09-30", dues

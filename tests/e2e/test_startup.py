@@ -120,6 +120,8 @@ async def test_run_waits_for_an_unreachable_bot_api_then_serves(tmp_path: Path) 
             _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()
     assert "Traceback" not in err.decode(), err.decode()
+    # No plan covers 2023 (none is imported): said in one line once connected; the bot goes on.
+    assert "warning: no imported plan covers today (2023-06-15" in err.decode()
 
 
 @pytest.mark.e2e
