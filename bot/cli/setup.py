@@ -120,7 +120,7 @@ def _plan_text(overview: dict[str, Any]) -> str:
     lines = [f"{plan['title_th']} ({plan['code']})", f"{plan['organization']['name_th']}", ""]
     for m in overview["measures"]:
         who = f"{t('plan.responsible_all')} (ALL): " if m["responsible_all"] else ""
-        who += ", ".join(d["code"] for d in m["responsible"])
+        who += ", ".join(f"{d['code']} {d['name_th']}" for d in m["responsible"])
         lines.append(f"{m['seq']}. {m['title_th']}")
         lines.append(f"   responsible: {who}")
         lines.append(

@@ -194,3 +194,12 @@ def test_plan_new_writes_this_years_plan_and_the_warning_goes(
     assert len(shown) == 8
     dues = [n["due_at"][:10] for r in shown for n in r["notices"]]
     assert min(dues) >= "2026-10-01" and max(dues) <= "2027-09-30", dues
+
+
+def test_plan_show_names_the_divisions(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    capsys.readouterr()
+    assert main(["plan", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "   responsible: FIN สำนักคลัง\n" in out
+    assert "responsible: STRAT กองยุทธศาสตร์และงบประมาณ" in out
