@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from bot.cli import people, reports, schedule, setup
+from bot.cli import demo, people, reports, schedule, setup
 from bot.cli.base import PROG, CliError, run_command
 from bot.cli.errors import KNOWN, error_lines
 from bot.settings import load_settings
@@ -34,7 +34,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="ITA measures follow-up bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (setup, people, schedule, reports):
+    for module in (setup, people, schedule, reports, demo):
         module.register(sub)
     return parser
 
@@ -52,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # operator's INFO is the bot's own lines (the tick says what it did, in one line).
         for chatty in ("httpx", "alembic", "apscheduler"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
+        if getattr(args, "standalone", None) is not None:  # a command with its own database
+            return int(args.standalone(args, settings))
         if getattr(args, "run_bot", None) is not None:
             return int(args.run_bot(settings))
         return asyncio.run(run_command(args, settings))

@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import main
 from bot.usecases.core import Core
+from bot.usecases.exports import FORMATS
 from tests.conftest import ROOT, SEED_PLAN
 
 
@@ -203,3 +204,26 @@ def test_plan_show_names_the_divisions(cli_env: str, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "   responsible: FIN สำนักคลัง\n" in out
     assert "responsible: STRAT กองยุทธศาสตร์และงบประมาณ" in out
+
+
+def test_demo_builds_every_report_format_and_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/real.db")
+    out = tmp_path / "demo"
+    assert main(["demo", "-o", str(out)]) == 0
+    assert "8 rounds" in capsys.readouterr().out
+    names = {p.name for p in out.iterdir()}
+    for fmt in FORMATS:
+        assert f"ita-2565-01.{fmt}" in names and f"ita-2565-Q1.{fmt}" in names, fmt
+    assert {"ita-ita-2565-period.docx", "summary.txt", "summary.json", "demo.db"} <= names
+    assert (out / "evidence" / "ภาพการอบรม.txt").is_file()
+    shown = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert shown["round"]["key"] == "2565-Q2"
+    assert "ไตรมาสที่ ๒" in (out / "summary.txt").read_text(encoding="utf-8")
+    # Its own database only: DATABASE_URL's is never made.
+    assert not (tmp_path / "real.db").exists()
+    # A folder that holds something is refused whole, in one line.
+    assert main(["demo", "-o", str(out)]) == 2
+    assert "is not an empty folder" in capsys.readouterr().err
