@@ -40,6 +40,8 @@ async def warn_if_uncovered(app: CliApp) -> None:
 async def _plan_new(args: argparse.Namespace, app: CliApp) -> None:
     if not 2500 <= args.year <= 2700:
         raise CliError(f"--year {args.year} is not a B.E. fiscal year such as 2570")
+    if not args.output.parent.is_dir():
+        raise CliError(f"cannot write {args.output}: folder {args.output.parent} does not exist")
     if args.output.exists() and not args.force:
         raise CliError(f"{args.output} exists; choose another file or pass --force")
     with plan_needed():

@@ -186,6 +186,9 @@ def test_plan_new_writes_this_years_plan_and_the_warning_goes(
     assert "ประจำปีงบประมาณ พ.ศ. ๒๕๗๐" in text and "ตุลาคม ๖๙ – มีนาคม ๗๐" in text
     assert main(["plan", "new", "--from", "ita-2565", "--year", "2570", "-o", str(target)]) == 2
     assert "exists; choose another file or pass --force" in capsys.readouterr().err
+    nowhere = tmp_path / "nowhere" / "x.yaml"
+    assert main(["plan", "new", "--from", "ita-2565", "--year", "2570", "-o", str(nowhere)]) == 2
+    assert "folder" in capsys.readouterr().err and not nowhere.parent.exists()
 
     assert main(["plan", "import", str(target)]) == 0
     out = capsys.readouterr()
