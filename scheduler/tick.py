@@ -77,6 +77,7 @@ async def tick(
             limit=config.batch_limit,
         )
     await send_all(sessions, due, now, deliver, config, report, state)
-    if any(vars(report).values()):
-        log.info("tick %s: %s", now.isoformat(), report)
+    done = report.line()
+    if done:  # a quiet tick says nothing: it runs every SCHEDULER_TICK_SECONDS
+        log.info("tick at %s: %s", now.astimezone(config.tz).isoformat(timespec="minutes"), done)
     return report

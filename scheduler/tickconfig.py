@@ -29,6 +29,21 @@ class TickConfig:
     max_attempts: int = 15
 
 
+# How the tick's log line words each count of TickReport, in the order it says them.
+TICK_WORDS = (
+    ("rounds", "round(s) opened"),
+    ("created", "notice(s) planned"),
+    ("sent", "sent"),
+    ("retried", "to retry"),
+    ("unreachable", "unreachable"),
+    ("failed", "failed"),
+    ("resumed", "resumed after a crash"),
+    ("answered_skipped", "skipped as answered"),
+    ("stale_skipped", "skipped as stale"),
+    ("recorded_skipped", "recorded as skipped"),
+)
+
+
 @dataclass
 class TickReport:
     """What one tick did (logged, and asserted on by tests)."""
@@ -43,3 +58,7 @@ class TickReport:
     unreachable: int = 0
     failed: int = 0
     resumed: int = 0
+
+    def line(self) -> str:
+        """What the tick did in words, leaving out what it did not do ('' when nothing)."""
+        return ", ".join(f"{getattr(self, k)} {w}" for k, w in TICK_WORDS if getattr(self, k))

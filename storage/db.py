@@ -16,6 +16,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# The default URL's folder (sqlite+aiosqlite:///data/ita.db), relative to the working directory:
+# the one folder made on demand, so that `make run` works from a fresh clone.
+DEFAULT_DATA_DIR = Path("data")
 
 
 class DatabaseUrlError(ValueError):
@@ -48,14 +51,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_folder(database: Path) -> None:
+    """Make the default data/ folder; any other missing folder is a mistyped URL, not a wish."""
+    folder = database.parent
+    if folder.is_dir():
+        return
+    if folder.resolve() == DEFAULT_DATA_DIR.resolve():
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    raise DatabaseUrlError(
+        f"DATABASE_URL points into the folder {folder}, which does not exist; "
+        "create it, or fix the URL (only the default data/ folder is created)"
+    )
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create an async engine for a checked URL, creating a SQLite file's folder if needed."""
+    """Create an async engine for a checked URL (a SQLite file's folder must exist, data/ aside)."""
     check_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _sqlite_folder(Path(database))
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -135,6 +135,18 @@ class PlanFile(_Spec):
     measures: list[MeasureSpec] = Field(min_length=1)
 
 
+class _PlanLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: pydantic then checks them with their line."""
+
+
+# YAML's own timestamp resolver raises a bare ValueError on 2021-13-01 (no file, no line);
+# without it dates reach pydantic as strings and a bad one is a located problem like any other.
+_PlanLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _node_at(root: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | None:
     """Walk the composed YAML tree along a pydantic error location; the deepest node found."""
     node = root
@@ -210,8 +222,8 @@ def parse_plan_text(
 ) -> PlanFile:
     """Parse plan YAML; raise PlanFileError listing every fault with its line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_PlanLoader)
+        data: Any = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

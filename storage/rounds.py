@@ -101,6 +101,17 @@ async def sync_rule_meetings(
     await session.flush()
 
 
+# The audit action of a meeting moved by hand (its detail: plan, month, starts_at, was).
+MEETING_SET = "meeting.set"
+
+
+async def meeting_of_month(session: AsyncSession, plan_id: int, month: date) -> datetime | None:
+    """When the stored meeting of `month` starts (UTC), or None when none is stored."""
+    return await session.scalar(
+        select(Meeting.starts_at).where(Meeting.plan_id == plan_id, Meeting.month == month)
+    )
+
+
 async def set_meeting(
     session: AsyncSession,
     plan_id: int,

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-from bot.cli import people, reports, schedule, setup
+from bot.cli import demo, people, reports, schedule, setup
 from bot.cli.base import PROG, CliError, run_command
 from bot.cli.errors import KNOWN, error_lines
 from bot.settings import load_settings
@@ -21,10 +23,18 @@ from bot.settings import load_settings
 __all__ = ["PROG", "CliError", "main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line (subcommands inherit the class)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line and exit 2, like every other operator error (no usage block)."""
+        self.exit(2, f"{PROG}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="ITA measures follow-up bot")
+    parser = _Parser(prog=PROG, description="ITA measures follow-up bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (setup, people, schedule, reports):
+    for module in (setup, people, schedule, reports, demo):
         module.register(sub)
     return parser
 
@@ -38,10 +48,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        # Libraries that narrate every request, migration check and job run at INFO: the
+        # operator's INFO is the bot's own lines (the tick says what it did, in one line).
+        for chatty in ("httpx", "alembic", "apscheduler"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
+        if getattr(args, "standalone", None) is not None:  # a command with its own database
+            return int(args.standalone(args, settings))
         if getattr(args, "run_bot", None) is not None:
             return int(args.run_bot(settings))
         return asyncio.run(run_command(args, settings))
+    except BrokenPipeError:
+        # `schedule | head -1`: the reader has gone, which is no error. Point stdout at
+        # /dev/null so that the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KNOWN as exc:
         for line in error_lines(exc):
             print(line, file=sys.stderr)

@@ -7,10 +7,19 @@ from sqlalchemy.exc import DBAPIError
 from bot.cli.base import PROG, CliError
 from bot.reports.fonts import FontMissingError
 from bot.settings import ConfigError
+from storage.db import DatabaseUrlError
 from storage.plan_file import PlanFileError
 
 # What the operator can fix; anything else is a bug and keeps its traceback.
-KNOWN = (ConfigError, CliError, FontMissingError, PlanFileError, DBAPIError, OSError)
+KNOWN = (
+    ConfigError,
+    CliError,
+    DatabaseUrlError,
+    FontMissingError,
+    PlanFileError,
+    DBAPIError,
+    OSError,
+)
 
 
 def error_lines(exc: BaseException) -> list[str]:

@@ -206,6 +206,6 @@ async def _audit(args: argparse.Namespace, app: CliApp) -> int:
         else:
             who = "command line"
         at = e.at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M:%S")
-        detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True)
+        detail = json.dumps(e.shown, ensure_ascii=False, sort_keys=True)
         print(f"{at}  {e.action:<18} {who:<28} {detail}{'  ' + e.note if e.note else ''}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Iterator
@@ -11,11 +12,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.cli.base import PROG, CliApp, CliError, command, subcommands
+from bot.cli.dates import Typed, cli_date, read
 from bot.settings import Settings
 from bot.usecases import rounds
-from bot.usecases.rounds import MeetingRow, NoPlan, PreviewNotice, PreviewRound
+from bot.usecases.rounds import MeetingRow, NoPlan, OutsidePlan, PreviewNotice, PreviewRound
 from scheduler.planner import month_key
-from scheduler.thaidate import format_datetime
+from scheduler.thaidate import format_date, format_datetime
 
 
 def register(sub: Any) -> None:
@@ -23,13 +25,15 @@ def register(sub: Any) -> None:
     schedule = sub.add_parser("schedule", help="preview every notification, without sending")
     command(schedule, _schedule_command)
     schedule.add_argument("--json", action="store_true", help="machine-readable output")
-    schedule.add_argument("--from", dest="from_date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
-    schedule.add_argument("--to", dest="to_date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    for flag, dest in (("--from", "from_date"), ("--to", "to_date")):
+        schedule.add_argument(flag, dest=dest, type=cli_date, help="YYYY-MM-DD (C.E. or B.E.)")
     schedule.add_argument("--plan", help="plan code (default: the newest plan)")
     meeting = subcommands(sub, "meeting", "the monthly meetings", "meeting_command")
     mset = meeting.add_parser("set", help="move or add the meeting of a month (local time)")
     command(mset, _meeting_set_command)
-    mset.add_argument("when", help="local date and time in TIMEZONE, e.g. 2022-01-26T09:30")
+    mset.add_argument(
+        "when", help="local date and time in TIMEZONE, e.g. 2022-01-26T09:30 (B.E. 2565 too)"
+    )
     mset.add_argument("--plan", help="plan code (default: the newest plan)")
     mlist = meeting.add_parser("list", help="list the meetings with flags")
     command(mlist, _meeting_list_command)
@@ -37,13 +41,27 @@ def register(sub: Any) -> None:
     mlist.add_argument("--json", action="store_true", help="machine-readable output")
 
 
+def no_plan_line(exc: NoPlan) -> str:
+    """The operator's line for NoPlan: an unknown --plan code lists the known ones."""
+    if exc.plan_code and exc.known:
+        known = ", ".join(exc.known)
+        return f"no plan with code {exc.plan_code!r}; the imported plans are: {known}"
+    return f"no plan is imported: import one with `{PROG} plan import FILE`"
+
+
 @contextmanager
 def plan_needed() -> Iterator[None]:
-    """Word the use cases' NoPlan for the operator: one line saying how to import one."""
+    """Word the use cases' NoPlan and OutsidePlan for the operator, one line each."""
     try:
         yield
     except NoPlan as exc:
-        raise CliError(f"no plan found: import one with `{PROG} plan import FILE`") from exc
+        raise CliError(no_plan_line(exc)) from exc
+    except OutsidePlan as exc:
+        period = f"{exc.first:%Y-%m} to {exc.last:%Y-%m}"
+        be = " – ".join(format_date(d, style="month", thai_digits=False) for d in exc.period)
+        raise CliError(
+            f"{exc.month:%Y-%m} is outside the plan's period, {period} ({be}); nothing was changed"
+        ) from exc
 
 
 def _local_iso(at: dt.datetime, settings: Settings) -> str:
@@ -115,6 +133,8 @@ def _print_rounds(shown: list[dict[str, Any]]) -> None:
 
 
 async def _schedule_command(args: argparse.Namespace, app: CliApp) -> int:
+    if args.from_date and args.to_date and args.from_date > args.to_date:
+        raise CliError(f"--from {args.from_date} is after --to {args.to_date}; swap them")
     with plan_needed():
         preview = await rounds.schedule_preview(app.core, args.from_date, args.to_date, args.plan)
     shown = [_round_json(r, app.settings) for r in preview.rounds]
@@ -126,20 +146,37 @@ async def _schedule_command(args: argparse.Namespace, app: CliApp) -> int:
     return 0
 
 
-async def _parse_local(text: str, app: CliApp, plan_code: str | None) -> dt.datetime:
+def operator() -> str:
+    """Who is at the command line, for the audit log: the OS user."""
     try:
-        return dt.datetime.fromisoformat(text)
+        return f"command line ({getpass.getuser()})"
+    except (OSError, KeyError):  # no login name in some containers
+        return "command line"
+
+
+async def _parse_local(text: str, app: CliApp, plan_code: str | None) -> Typed:
+    try:
+        typed = read(text)
     except ValueError as exc:
+        typed = None
+        problem = f"{exc}; give the local date and time, e.g. 2022-01-26T09:30"
+    else:
+        # A bare date would be midnight, and the round would close at 00.00: ask for the time.
+        problem = f"{text!r} has no time; give the meeting's local time too, e.g. {text}T09:30"
+    if typed is None or not typed.has_time:
         # A missing plan is said first, as it is the first thing to fix.
-        await rounds.meetings(app.core, plan_code)
-        raise CliError(f"{text!r} is not a date and time such as 2022-01-26T09:30") from exc
+        listed = await rounds.meetings(app.core, plan_code)
+        raise CliError(f"{problem} (the plan's rule: {listed.rule}); nothing was changed")
+    return typed
 
 
 async def _meeting_set_command(args: argparse.Namespace, app: CliApp) -> int:
     with plan_needed():
         when = await _parse_local(args.when, app, args.plan)
-        moved = await rounds.set_meeting(app.core, when, args.plan)
+        moved = await rounds.set_meeting(app.core, when.value, args.plan, by=operator())
     row, settings = moved.meeting, app.settings
+    if when.was_be:
+        print(f"read {args.when} as a Buddhist-era year: {when.value:%Y-%m-%dT%H:%M} C.E.")
     print(
         f"meeting of {month_key(row.month)} ({row.month:%B %Y}) set to "
         f"{_be(row.starts_at, settings)} ({_local_iso(row.starts_at, settings)}); "
@@ -170,7 +207,7 @@ async def _meeting_list_command(args: argparse.Namespace, app: CliApp) -> int:
         return 0
     print(f"{listed.name_th} — rule: {listed.rule}")
     for row in rows:
-        flags = ["set by a coordinator"] if row["manual"] else []
+        flags = ["set by hand"] if row["manual"] else []
         flags += [f"WARNING {f}" for f in row["flags"]]
         extra = f"  [{'; '.join(flags)}]" if flags else ""
         print(f"{row['month']}  {row['starts_be']}  ({row['starts_at']}){extra}")

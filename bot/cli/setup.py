@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.base import CliApp, command, require_migrated, subcommands
+from bot.cli import plan_new
+from bot.cli.base import PROG, CliApp, command, require_migrated, subcommands
 from bot.cli.schedule import plan_needed
 from bot.settings import Settings
 from bot.texts import t
+from bot.usecases.core import Core
 from bot.usecases.rounds import import_plan_file, plan_overview
-from storage.db import create_engine
+from storage.db import create_engine, session_factory
 from storage.migrate import current_revision, upgrade
 
 
@@ -32,27 +35,52 @@ def register(sub: Any) -> None:
         "--if-empty", action="store_true", help="import only when the database holds no plan"
     )
     command(imp, _plan_import)
+    plan_new.register(plan)
     show = plan.add_parser("show", help="print the measures, divisions and cadence")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.add_argument("--plan", help="plan code (default: the newest plan)")
     command(show, _plan_show)
 
 
+# `run`'s exit status when Telegram refuses the token (2 is any other operator error).
+EXIT_TOKEN_REJECTED = 3
+
+
 def run_bot(settings: Settings) -> int:
     """Start the bot and poll until SIGINT or SIGTERM."""
-    from bot.telegram.app import build_application  # imported late: PTB is slow to import
+    # Imported late: PTB is slow to import.
+    from bot.telegram.app import TokenRejected, build_application, connect
 
     settings.token()
 
-    async def check() -> None:
+    async def check(*, migrated: bool) -> None:
         engine = create_engine(settings.database_url)
         try:
-            await require_migrated(engine)
+            if not migrated:
+                await require_migrated(engine)
+                return
+            core = Core(sessions=session_factory(engine), rules=settings.rules())
+            await plan_new.warn_if_uncovered(CliApp(settings, engine, core))
         finally:
             await engine.dispose()
 
-    asyncio.run(check())
+    asyncio.run(check(migrated=False))
     application = build_application(settings, create_engine(settings.database_url))
+    # Reach Telegram on the loop run_polling then uses (it takes the current one), so that the
+    # bot's HTTP client, made here, stays on one loop; the bot is then initialised already.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(connect(application.bot))
+    except TokenRejected as exc:
+        print(f"{PROG}: error: {exc}; check it with @BotFather", file=sys.stderr)
+        loop.close()
+        return EXIT_TOKEN_REJECTED
+    except KeyboardInterrupt:  # stopped while still waiting for Telegram
+        loop.close()
+        return 0
+    # Said once the token is known good, so that a rejected token stays the only line.
+    loop.run_until_complete(check(migrated=True))
     # run_polling stops cleanly on SIGINT and SIGTERM (its default stop_signals).
     application.run_polling(allowed_updates=["message", "callback_query"])
     return 0
@@ -75,6 +103,7 @@ async def _plan_import(args: argparse.Namespace, app: CliApp) -> None:
         print(f"plan {result.plan_code} imported: {len(result.changes)} change(s)")
     else:
         print(f"plan {result.plan_code} already up to date: no changes")
+    await plan_new.warn_if_uncovered(app)
 
 
 async def _plan_show(args: argparse.Namespace, app: CliApp) -> None:
@@ -91,7 +120,7 @@ def _plan_text(overview: dict[str, Any]) -> str:
     lines = [f"{plan['title_th']} ({plan['code']})", f"{plan['organization']['name_th']}", ""]
     for m in overview["measures"]:
         who = f"{t('plan.responsible_all')} (ALL): " if m["responsible_all"] else ""
-        who += ", ".join(d["code"] for d in m["responsible"])
+        who += ", ".join(f"{d['code']} {d['name_th']}" for d in m["responsible"])
         lines.append(f"{m['seq']}. {m['title_th']}")
         lines.append(f"   responsible: {who}")
         lines.append(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -23,14 +26,60 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
+# The longest wait between two attempts to reach Telegram at start (seconds).
+MAX_BACKOFF = 60.0
+
+
+class TokenRejected(Exception):
+    """Telegram refused TELEGRAM_BOT_TOKEN; the message never holds the token."""
+
+
+def _reason(exc: Exception, token: str) -> str:
+    # An error may quote the request URL, which holds the token: never log it.
+    return (str(exc).splitlines() or [type(exc).__name__])[0].replace(token, "<token>")
+
+
+async def connect(
+    bot: Bot,
+    *,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    first_delay: float = 1.0,
+) -> None:
+    """Reach Telegram (getMe) before polling; retry with backoff, one log line per attempt.
+
+    A network blip while the service starts is waited out rather than ending the process.
+    Raises TokenRejected, without the token or PTB's exception chain (which quotes it).
+    """
+    delay, attempt = first_delay, 1
+    while True:
+        try:
+            await bot.initialize()
+            return
+        except InvalidToken:
+            raise TokenRejected("Telegram rejected TELEGRAM_BOT_TOKEN") from None
+        except NetworkError as exc:  # TimedOut and 5xx answers included
+            log.warning(
+                "Telegram unreachable at start (attempt %d: %s); trying again in %.0f s",
+                attempt,
+                _reason(exc, bot.token),
+                delay,
+            )
+        await sleep(delay)
+        delay, attempt = min(delay * 2, MAX_BACKOFF), attempt + 1
+
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # The default menu is a stranger's; enrolled people get theirs per chat (bot/telegram/menus.py).
     # Thai for everyone, English for clients set to English (Telegram picks by language_code).
-    await application.bot.set_my_commands(menu(STRANGER_COMMANDS, "th"))
-    for lang in CATALOGS:
-        if lang != "th":
-            await application.bot.set_my_commands(menu(STRANGER_COMMANDS, lang), language_code=lang)
+    try:
+        await application.bot.set_my_commands(menu(STRANGER_COMMANDS, "th"))
+        for lang in CATALOGS:
+            if lang != "th":
+                commands = menu(STRANGER_COMMANDS, lang)
+                await application.bot.set_my_commands(commands, language_code=lang)
+    except NetworkError as exc:
+        # The menu is a convenience: a blip here must not stop the bot; the next start sets it.
+        log.warning("command menu not set (%s); it is set again at the next start", exc)
     log.info("bot @%s ready", application.bot.username)
 
 

@@ -19,6 +19,8 @@ from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
 from storage import audit
 from storage import people as store
+from storage import rounds as rounds_store
+from storage.models import AuditEvent
 from storage.people import Actor, MemberLine, MembersOverview, Role
 
 # The catalog's wording of the people refusals. refuse() words a button press with the key's
@@ -213,6 +215,14 @@ async def revoke_membership(core: Core, actor: Actor, membership_id: int) -> Rev
     return revoked
 
 
+# Ids in audit details that the operator reads as names: {key: (shown key, kind)}.
+_NAMED_IDS: Final = {
+    "division_id": ("division", "division"),
+    "person_id": ("person", "person"),
+    "invited_by_id": ("invited_by", "person"),
+}
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     """One audit event as the operator reads it, with the acting person's name."""
@@ -224,23 +234,54 @@ class AuditEntry:
     actor_telegram_id: int | None
     detail: Mapping[str, Any]
     note: str
+    # The detail with division and person ids replaced by their names, for printing.
+    shown: Mapping[str, Any]
+
+
+def _shown(detail: Mapping[str, Any], names: Mapping[tuple[str, int], str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in detail.items():
+        named = _NAMED_IDS.get(key)
+        if named is None or not isinstance(value, int):
+            out[key] = value
+        else:
+            out[named[0]] = names.get((named[1], value), f"#{value} (gone)")
+    return out
+
+
+async def _audit_names(
+    session: AsyncSession, events: list[AuditEvent]
+) -> dict[tuple[str, int], str]:
+    """("person"|"division", id) -> name, for the actors and the ids in the details."""
+    wanted: dict[str, set[int]] = {"person": set(), "division": set()}
+    for e in events:
+        if e.actor_person_id is not None:
+            wanted["person"].add(e.actor_person_id)
+        for key, (_, kind) in _NAMED_IDS.items():
+            if isinstance(e.detail.get(key), int):
+                wanted[kind].add(e.detail[key])
+    people = await store.person_names(session, wanted["person"])
+    divisions = await rounds_store.divisions_by_id(session, wanted["division"])
+    names = {("person", k): v for k, v in people.items()}
+    names |= {("division", k): f"{d.code} {d.name_th}" for k, d in divisions.items()}
+    return names
 
 
 async def audit_log(core: Core, limit: int) -> tuple[AuditEntry, ...]:
-    """The newest `limit` audit events, newest first (for the operator)."""
+    """The newest `limit` audit events, newest first (for the operator), ids named."""
     async with core.uow() as uow:
         events = await audit.recent(uow.session, limit)
-        ids = {e.actor_person_id for e in events if e.actor_person_id is not None}
-        names = await store.person_names(uow.session, ids)
+        names = await _audit_names(uow.session, events)
     return tuple(
         AuditEntry(
             at=e.at,
             action=e.action,
             actor_person_id=e.actor_person_id,
-            actor_name=names.get(e.actor_person_id, "") if e.actor_person_id else "",
+            actor_name=names.get(("person", e.actor_person_id), "") if e.actor_person_id else "",
             actor_telegram_id=e.actor_telegram_id,
             detail=e.detail,
             note=e.note,
+            shown=_shown(e.detail, names),
         )
         for e in events
     )

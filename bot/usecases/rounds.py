@@ -21,7 +21,7 @@ from scheduler.meetings import parse_rule
 from scheduler.planner import PlannedNotice, PlannedRound
 from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
 from scheduler.workdays import WorkCalendar
-from storage import plan_queries
+from storage import audit, plan_queries
 from storage import rounds as store
 from storage.deliveries import DueDelivery
 from storage.models import Plan
@@ -34,9 +34,24 @@ from storage.plan_queries import current_plan
 class NoPlan(Refused):
     """No plan is imported (or none by the code asked for): there is nothing to schedule."""
 
-    def __init__(self, plan_code: str | None = None) -> None:
+    def __init__(self, plan_code: str | None = None, known: tuple[str, ...] = ()) -> None:
         super().__init__("no_plan", key="rounds.meetings_none", plan=plan_code or "")
         self.plan_code = plan_code
+        # The codes that do exist, so that a mistyped --plan can be answered with them.
+        self.known = known
+
+
+class OutsidePlan(Refused):
+    """A meeting in a month the plan does not cover: it would prompt nobody about anything."""
+
+    def __init__(self, month: dt.date, first: dt.date, last: dt.date) -> None:
+        super().__init__("outside_plan", month=month, first=first, last=last)
+        self.month, self.first, self.last = month, first, last
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The plan's first month and last day."""
+        return (self.first, self.last)
 
 
 @dataclass(frozen=True)
@@ -157,7 +172,7 @@ def _meeting_row(meeting: MeetingView, tz: dt.tzinfo, calendar: WorkCalendar) ->
 async def _plan(session: AsyncSession, plan_code: str | None) -> Plan:
     plan = await (store.plan_by_code(session, plan_code) if plan_code else current_plan(session))
     if plan is None:
-        raise NoPlan(plan_code)
+        raise NoPlan(plan_code, tuple(p.code for p in await store.all_plans(session)))
     return plan
 
 
@@ -192,19 +207,33 @@ async def meetings(core: Core, plan_code: str | None = None) -> Meetings:
 
 
 async def set_meeting(
-    core: Core, when_local: dt.datetime, plan_code: str | None = None
+    core: Core, when_local: dt.datetime, plan_code: str | None = None, *, by: str = ""
 ) -> MeetingMoved:
     """Move (or add) the meeting of the month of `when_local` (naive: local time); manual now.
 
     The day is taken as given, even on a weekend or a holiday: the result flags it, and
-    the next tick moves the round's notices.
+    the next tick moves the round's notices. A month outside the plan's period is refused
+    (OutsidePlan). The change is audited with `by`, who made it.
     """
     tz = core.rules.tz
     starts = when_local if when_local.tzinfo is not None else when_local.replace(tzinfo=tz)
     month = starts.astimezone(tz).date().replace(day=1)
     async with core.uow() as uow:
         plan = await _plan(uow.session, plan_code)
+        measures = await store.measure_rows(uow.session, plan.id)
+        first = min((m.start for m in measures), default=month).replace(day=1)
+        last = max((m.end for m in measures), default=month)
+        if not first <= month <= last:
+            raise OutsidePlan(month, first, last)
+        previous = await store.meeting_of_month(uow.session, plan.id, month)
         stored = await store.set_meeting(uow.session, plan.id, month, starts.astimezone(dt.UTC))
+        detail = {
+            "plan": plan.code,
+            "month": month.isoformat()[:7],
+            "starts_at": starts.astimezone(tz).isoformat(timespec="minutes"),
+            "was": previous.astimezone(tz).isoformat(timespec="minutes") if previous else None,
+        }
+        await audit.record(uow.session, store.MEETING_SET, detail=detail, note=by, at=core.now())
         view = MeetingView(month, starts, stored.manual, stored.id)
         return MeetingMoved(plan.code, _meeting_row(view, tz, WorkCalendar()))
 

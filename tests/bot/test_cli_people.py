@@ -145,3 +145,16 @@ def test_durations() -> None:
     for bad in ("", "7", "d", "-1d", "1w", "366d", "1.5h"):
         with pytest.raises(CliError):
             parse_duration(bad)
+
+
+async def test_audit_names_divisions_instead_of_ids(
+    cli_env: str, sessions: Sessions, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await seed_plan(sessions)
+    assert await cli("invite", "create", "--division", "FIN", "--role", "head") == 0
+    capsys.readouterr()
+    assert await cli("audit") == 0
+    line = capsys.readouterr().out.strip()
+    assert "invite.created" in line
+    assert '"division": "FIN สำนักคลัง"' in line
+    assert "division_id" not in line

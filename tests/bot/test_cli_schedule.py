@@ -106,7 +106,7 @@ def test_meeting_set_and_list(cli_env: str, capsys: pytest.CaptureFixture[str]) 
     jan_round = next(r for r in shown["rounds"] if r["key"] == "2565-01")
     assert jan_round["notices"][0]["due_at"] == "2022-01-21T09:00+07:00"
     assert main(["meeting", "list"]) == 0
-    assert "set by a coordinator" in capsys.readouterr().out
+    assert "set by hand" in capsys.readouterr().out
     assert main(["meeting", "set", "yesterday"]) == 2
 
 
@@ -142,3 +142,103 @@ async def test_meetings_command_for_coordinators_only(engine: AsyncEngine, db_ur
         assert "๒๖ ม.ค. ๒๕๖๕ เวลา ๐๙.๓๐ น." in text
         assert "มกราคม ๒๕๖๕" in text
         assert "กำหนดการประชุม <หัวหน้า> & ส่วนราชการ" in text
+
+
+def _refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Run a command that must be refused: exit 2 and one line on stderr, which is returned."""
+    capsys.readouterr()
+    assert main(list(argv)) == 2
+    out = capsys.readouterr()
+    lines = out.err.strip().splitlines()
+    assert len(lines) == 1, out.err
+    assert out.out == ""
+    return lines[0]
+
+
+def _meetings(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    capsys.readouterr()
+    assert main(["meeting", "list", "--json"]) == 0
+    listed: list[dict[str, Any]] = json.loads(capsys.readouterr().out)["meetings"]
+    return listed
+
+
+def test_meeting_set_reads_a_buddhist_era_year(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    capsys.readouterr()
+    assert main(["meeting", "set", "2565-01-26T09:30"]) == 0
+    out = capsys.readouterr().out
+    assert "read 2565-01-26T09:30 as a Buddhist-era year: 2022-01-26T09:30 C.E." in out
+    assert "26 ม.ค. 2565 เวลา 09.30 น. (2022-01-26T09:30+07:00)" in out
+    jan = next(m for m in _meetings(capsys) if m["month"] == "2565-01")
+    assert jan["manual"] and jan["starts_at"] == "2022-01-26T09:30+07:00"
+
+
+@pytest.mark.parametrize(
+    ("when", "needle"),
+    [
+        ("2022-01-26", "'2022-01-26' has no time; give the meeting's local time too"),
+        ("2022-13-01T09:30", "'2022-13-01T09:30' is not a real date"),
+        ("yesterday", "'yesterday' is not a date"),
+        ("2023-05-31T09:30", "2023-05 is outside the plan's period, 2021-10 to 2022-03"),
+        ("2566-05-31T09:30", "2023-05 is outside the plan's period, 2021-10 to 2022-03"),
+    ],
+)
+def test_meeting_set_refuses_bad_dates_and_changes_nothing(
+    cli_env: str, capsys: pytest.CaptureFixture[str], when: str, needle: str
+) -> None:
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    before = _meetings(capsys)
+    line = _refused(capsys, "meeting", "set", when)
+    assert line.startswith("ita-followup: error: ") and needle in line, line
+    assert _meetings(capsys) == before
+
+
+def test_meeting_set_is_audited_with_the_os_user(
+    cli_env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOGNAME", "somchai")
+    monkeypatch.setenv("USER", "somchai")
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    assert main(["meeting", "set", "2022-01-28T13:00"]) == 0
+    capsys.readouterr()
+    assert main(["audit"]) == 0
+    lines = [r for r in capsys.readouterr().out.splitlines() if "meeting.set" in r]
+    assert len(lines) == 1, lines
+    assert '"month": "2022-01"' in lines[0] and '"starts_at": "2022-01-28T13:00+07:00"' in lines[0]
+    assert "command line (somchai)" in lines[0]
+
+
+def test_schedule_refuses_bad_ranges_in_one_line(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    line = _refused(capsys, "schedule", "--from", "2022-02-01", "--to", "2022-01-01")
+    assert "--from 2022-02-01 is after --to 2022-01-01" in line
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(["schedule", "--from", "2022-13-01"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "argument --from: '2022-13-01' is not a real date" in err
+    assert "fromisoformat" not in err and "usage" not in err
+
+
+def test_schedule_reads_buddhist_era_ranges(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    ranged = _schedule(capsys, "--from", "2565-01-01", "--to", "2565-01-31")
+    assert {r["key"] for r in ranged["rounds"]} == {"2565-Q1", "2565-01"}
+
+
+def test_unknown_plan_code_lists_the_known_ones(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = _refused(capsys, "schedule", "--plan", "nope")
+    assert "no plan is imported" in line
+    assert main(["plan", "import", str(SEED_PLAN)]) == 0
+    line = _refused(capsys, "schedule", "--plan", "nope")
+    assert "no plan with code 'nope'; the imported plans are: ita-2565" in line

@@ -144,6 +144,7 @@ def test_bad_files_are_refused_with_line_and_key(tmp_path: Path) -> None:
         "end before start": (text.replace("end: 2022-03-31", "end: 2021-09-30", 1), "before start"),
         "bad yaml": (text + "\n  - : [\n", "not valid YAML"),
         "bad rule": (text.replace("last wednesday 09:30", "every blue moon"), "rule"),
+        "impossible date": (text.replace("start: 2021-10-01", "start: 2021-13-01", 1), "month"),
     }
     for name, (bad, needle) in cases.items():
         path = tmp_path / f"{name}.yaml"
@@ -155,3 +156,14 @@ def test_bad_files_are_refused_with_line_and_key(tmp_path: Path) -> None:
         assert needle in str(info.value), (name, str(info.value))
         line = int(first.split(":")[1])
         assert line > 1, (name, first)
+
+
+def test_impossible_date_names_its_line_and_key(tmp_path: Path) -> None:
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "start: 2021-10-01" in row)
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("start: 2021-10-01", "start: 2021-13-01", 1), encoding="utf-8")
+    with pytest.raises(PlanFileError) as info:
+        load_plan_file(path, rule_check=parse_rule)
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].startswith(f"{path}:{line}: measures[0].period.start: ")
