@@ -85,7 +85,7 @@ class PeriodMeasure:
     period_text_th: str
     followup_text_th: str
     cadence: str
-    # Counting answers (and missing items) in round order, then by division code.
+    # Counting answers (and missing items) in round order, then divisions in plan order.
     items: tuple[ItemAnswer, ...]
 
 
@@ -136,7 +136,7 @@ async def export_rows(
         key=lambda e: (
             order[e.round.id],
             e.measure.seq,
-            e.division.code,
+            e.division.order,
             e.created_at is None,  # missing rows after the answers of the same item
             e.created_at or epoch,
         )
@@ -232,7 +232,7 @@ async def period_report(
     for m in measures:
         responsible = sorted(
             (division_ref(r.division) for r in m.responsibilities if r.division.active),
-            key=lambda d: d.code,
+            key=lambda d: d.order,
         )
         if division_ids is not None:
             responsible = [d for d in responsible if d.id in division_ids]
