@@ -117,7 +117,7 @@ async def _round_material(
 
     def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
         assert report is not None
-        return render_meeting_docx(report, tz, font, now, lang)
+        return render_meeting_docx(report, tz, now, lang)
 
     return _Material(round_.key, rows, summary, chart, docx)
 
@@ -133,7 +133,7 @@ async def _period_material(
 
     def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
         assert report is not None
-        return render_period_docx(report, tz, font, now, lang)
+        return render_period_docx(report, tz, now, lang)
 
     return _Material(f"{header.code}-period", rows, summaries, summaries, docx)
 

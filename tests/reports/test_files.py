@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.reports import fonts
 from bot.reports.chart import chart_texts, register_font, render_chart
 from bot.reports.fonts import FontMissingError, thai_font
+from bot.reports.docx_common import DOC_FONT
 from bot.reports.meeting_docx import render_meeting_docx
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_csv, render_xlsx
@@ -115,12 +116,13 @@ def _docx_text(raw: bytes) -> tuple[list[str], list[list[list[str]]], object]:
 
 
 def test_meeting_docx(data: Data) -> None:
-    font = thai_font()
-    paragraphs, tables, doc = _docx_text(render_meeting_docx(data.meeting, TZ, font, NOW))
+    paragraphs, tables, doc = _docx_text(render_meeting_docx(data.meeting, TZ, NOW))
     assert "เทศบาลนครนครศรีธรรมราช" in paragraphs
     assert "การประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕ เมื่อวันที่ ๒๖ มกราคม ๒๕๖๕" in paragraphs
     assert "ผลการดำเนินการประจำเดือนมกราคม ๒๕๖๕" in paragraphs
     assert any(p.startswith("มาตรการที่ ๑ สร้างการรับรู้") for p in paragraphs)
+    summary, *tables = tables
+    assert summary[-1][:3] == ["รวม", "๓๐", "๔"]
     assert len(tables) == 6
     assert all(t[0] == ["หน่วยงาน", "สถานะ", "ผลการดำเนินการ"] for t in tables)
     cells = "\n".join(c for t in tables for row in t for c in row)
@@ -136,37 +138,35 @@ def test_meeting_docx(data: Data) -> None:
     runs = body.iter(qn("w:r"))
     for run in runs:
         rpr = run.find(qn("w:rPr"))
-        assert rpr.find(qn("w:rFonts")).get(qn("w:cs")) == font.family
+        assert rpr.find(qn("w:rFonts")).get(qn("w:cs")) == DOC_FONT
         assert rpr.find(qn("w:szCs")) is not None
 
 
 def test_period_docx_mirrors_the_document_table(data: Data) -> None:
-    paragraphs, tables, _ = _docx_text(render_period_docx(data.period, TZ, thai_font(), NOW))
+    paragraphs, tables, _ = _docx_text(render_period_docx(data.period, TZ, NOW))
     assert paragraphs[0] == (
-        "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๖๕"
+        "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส\nประจำปีงบประมาณ พ.ศ.\u00a0๒๕๖๕"
     )
     assert paragraphs[2] == "รวม ๓ รอบ ตั้งแต่เดือนธันวาคม ๒๕๖๔ ถึงเดือนมกราคม ๒๕๖๕"
-    [table] = tables
-    assert table[0] == [
-        "มาตรการ/แนวทาง",
-        "วิธีดำเนินการ",
-        "ผู้รับผิดชอบ",
-        "ระยะเวลาดำเนินการ",
-        "ผลการดำเนินการ",
-        "หลักฐาน/เอกสารอ้างอิง",
-        "ปัญหาอุปสรรค/ข้อเสนอแนะ",
-    ]
-    assert len(table) == 1 + 7
-    m1, m3, m4, m7 = table[1], table[3], table[4], table[7]
-    assert m1[2] == "สำนักคลัง" and m1[3] == "ตุลาคม ๖๔ – มีนาคม ๖๕"
-    assert m1[1].startswith("๑. จัดทำรายงานผลการใช้จ่ายงบประมาณ")
-    assert "ธ.ค. ๖๔ สำนักคลัง: อยู่ระหว่างดำเนินการ – เริ่มจัดทำรายงาน" in m1[4]
-    assert "ม.ค. ๖๕ สำนักคลัง: ดำเนินการแล้ว" in m1[4]
-    assert "รายงานงบ.pdf" in m1[5]
-    assert m3[2] == "ทุกหน่วยงาน"
-    assert "เว็บไซต์ล่มบ่อย ขาดงบประมาณ" in m4[6] and "https://www.nakhoncity.org" in m4[5]
-    assert "ไตรมาส ๑/๖๕ กองยุทธศาสตร์และงบประมาณ: ดำเนินการแล้ว" in m7[4]
-    assert m7[6] == "ไม่มี"
+    main, annex = tables
+    assert main[0] == ["ผู้รับผิดชอบ", "สถานะ", "ผลการดำเนินการ", "ปัญหาอุปสรรค/ข้อเสนอแนะ"]
+    rows = {r[0]: r for r in main[1:]}
+    m1 = main[1][0]
+    assert m1.startswith("๑. สร้างการรับรู้") and "วิธีดำเนินการ: ๑) จัดทำรายงานผลการใช้จ่าย" in m1
+    assert "ระยะเวลาดำเนินการ: ตุลาคม ๖๔ – มีนาคม ๖๕" in m1
+    fin = main[2]
+    assert fin[:2] == ["สำนักคลัง", "ดำเนินการแล้ว"]
+    assert "เผยแพร่รายงานการใช้จ่ายงบประมาณ" in fin[2] and "รายงานงบ.pdf" in fin[2].replace(
+        "\u200b", ""
+    )
+    assert "เริ่มจัดทำรายงาน" not in fin[2]  # the latest answer only; the annex has the rest
+    strat = next(r for r in main[1:] if r[0] == "กองยุทธศาสตร์และงบประมาณ" and "ล่ม" in r[3])
+    assert strat[1] == "มีปัญหาอุปสรรค" and "https://www.nakhoncity.org" in strat[2].replace(
+        "\u200b", ""
+    )
+    assert rows["หน่วยตรวจสอบภายใน"][1] == "ยังไม่รายงาน"
+    assert annex[0] == ["มาตรการ / หน่วยงาน", "ธ.ค. ๖๔", "ไตรมาส ๑/๖๕", "ม.ค. ๖๕"]
+    assert annex[1] == ["๑. สำนักคลัง", "อยู่ระหว่างดำเนินการ", "–", "ดำเนินการแล้ว"]
 
 
 def test_chart_font_covers_every_thai_label(data: Data) -> None:
