@@ -146,7 +146,7 @@ def long_date(dt: datetime, tz: tzinfo, lang: str) -> str:
 
 
 def short_date(dt: datetime, tz: tzinfo, lang: str) -> str:
-    """A date in a table cell: day, month abbreviation, two-digit B.E. year (๒๐ มี.ค. ๖๕)."""
+    """A date in a table cell: day, month abbreviation, B.E. year, Thai digits in Thai."""
     return format_date(dt.astimezone(tz).date(), lang=lang, style="short", thai_digits=True)
 
 

@@ -20,7 +20,6 @@ from storage.counting import division_ref, evidence_of, item_answers, measure_re
 from storage.models import Division, Measure, Person, Plan, Report
 from storage.plan_queries import active_measures
 from storage.read_models import (
-    MISSING,
     DivisionRef,
     EvidenceRef,
     ItemAnswer,
@@ -182,12 +181,12 @@ async def _answer_rows(
 
 
 def _missing_row(item: ItemAnswer) -> ExportRow:
-    """An owed item nobody answered, as a row of its own."""
+    """An owed item nobody answered (MISSING, or NOT_FOLLOWED if nobody was asked), as a row."""
     return ExportRow(
         round=item.round,
         measure=item.measure,
         division=item.division,
-        status=MISSING,
+        status=item.status,
         text="",
         evidence=(),
         person_name="",

@@ -1,7 +1,7 @@
-"""The page of a Thai official document (ระเบียบงานสารบรรณ practice): A4, margins, page number.
+"""The page of a Thai official document (the correspondence rules' practice): A4, margins.
 
 Margins 3 cm left (for binding), 2 cm right, 2.5 cm top, 2 cm bottom; the page number in Thai
-digits centred at the top, as "- ๒ -", from the second page on; a prepared-by block with
+digits centred at the top between dashes, from the second page on; a prepared-by block with
 room to sign at the end.
 """
 
@@ -28,6 +28,8 @@ from bot.reports.docx_common import (
     to_bytes,
 )
 from bot.texts import t
+from bot.texts.reports import ERA_TH, FISCAL_YEAR_TH
+from scheduler.thaidate import to_thai_digits
 
 A4_CM = (21.0, 29.7)
 MARGINS_CM = {"left_margin": 3.0, "right_margin": 2.0, "top_margin": 2.5, "bottom_margin": 2.0}
@@ -89,7 +91,7 @@ def _page_number(section: Any) -> None:
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_run(paragraph, "- ")
-    _field(paragraph, PAGE_FIELD, "๒")
+    _field(paragraph, PAGE_FIELD, to_thai_digits("2"))
     add_run(paragraph, " -")
     numbering = OxmlElement("w:pgNumType")
     numbering.set(qn("w:fmt"), "thaiNumbers")
@@ -104,10 +106,9 @@ def heading_block(doc: DocxDocument, title: str, lines: Sequence[str]) -> None:
 
 
 def keep_words(text: str) -> str:
-    """Keep "พ.ศ. ๒๕๖๕" together; a plan title breaks before "ประจำปีงบประมาณ", not in it."""
-    return text.replace(" ประจำปีงบประมาณ พ.ศ. ", "\nประจำปีงบประมาณ พ.ศ. ").replace(
-        "พ.ศ. ", "พ.ศ.\u00a0"
-    )
+    """Keep the era and its year together; a plan title breaks before its fiscal-year part."""
+    fiscal = f"{FISCAL_YEAR_TH} {ERA_TH} "
+    return text.replace(f" {fiscal}", f"\n{fiscal}").replace(f"{ERA_TH} ", f"{ERA_TH}\u00a0")
 
 
 def signature_block(
@@ -133,7 +134,7 @@ def sign_lines(role: str, date: str, lang: str) -> list[str]:
 
 
 def finish(doc: DocxDocument, date: str, lang: str, *, landscape: bool) -> bytes:
-    """Close the document with the prepared-by block (ผู้จัดทำ); the file's bytes."""
+    """Close the document with the prepared-by block; the file's bytes."""
     lines = sign_lines(t("report.preparer", lang), date, lang)
     signature_block(doc, lines, landscape=landscape)
     return to_bytes(doc)

@@ -21,6 +21,10 @@ COLOURS: dict[str, str] = {
     "not_followed": "#EEEEEE",
 }
 
+# Words a document title is broken and joined around (not catalog entries: never shown alone).
+ERA_TH = "พ.ศ."
+FISCAL_YEAR_TH = "ประจำปีงบประมาณ"
+
 TH: dict[str, str] = {
     # statuses
     "status.done": "ดำเนินการแล้ว",
@@ -87,6 +91,7 @@ TH: dict[str, str] = {
     # spreadsheet
     "export.sheet_answers": "รายการรายงาน",
     "export.sheet_summary": "สรุปรายมาตรการ",
+    "export.col.round_key": "รหัสรอบ",
     "export.col.round": "รอบ",
     "export.col.measure": "มาตรการ",
     "export.col.division": "หน่วยงาน",
@@ -130,18 +135,18 @@ TH: dict[str, str] = {
     "report.no_results": "ยังไม่มีการรายงาน",
     "report.none": "ไม่มี",
     "report.sign": "(ลงชื่อ) ........................................ {role}",
-    "report.sign_name": "(........................................)",
+    "report.sign_name": "(ชื่อ-สกุล ........................................)",
     "report.sign_position": "ตำแหน่ง ........................................",
     "report.sign_date": "วันที่ {date}",
     "report.preparer": "ผู้จัดทำ",
     "report.summary_heading": "สรุปผลการรายงาน",
     "report.col.total": "รวม",
-    "report.period_span": "ระหว่าง{first} ถึง{last}",
     "report.annex_heading": "ภาคผนวก ผลการรายงานรายรอบ",
     "report.col.pair": "มาตรการ / หน่วยงาน",
     "report.result_when": "(รอบ {round} รายงานเมื่อ {date})",
     "report.rounds_span": "รวม {count} รอบ ตั้งแต่{first} ถึง{last}",
-    "report.chart_title": "สถานะการดำเนินการตามมาตรการ รายรอบ",
+    "report.chart_title": "สถานะการดำเนินการตามมาตรการ {org} รอบ {rounds}",
+    "report.chart_empty": "ยังไม่มีข้อมูลการรายงาน",
     "report.chart_measure": "มาตรการที่ {seq}",
     "report.chart_ylabel": "หน่วยงาน",
 }
@@ -209,6 +214,7 @@ EN: dict[str, str] = {
     "export.failed": "Sorry, the reports cannot be made right now. Please tell the administrator.",
     "export.sheet_answers": "Answers",
     "export.sheet_summary": "Summary by measure",
+    "export.col.round_key": "Round key",
     "export.col.round": "Round",
     "export.col.measure": "Measure",
     "export.col.division": "Division",
@@ -251,18 +257,18 @@ EN: dict[str, str] = {
     "report.no_results": "Nothing reported yet",
     "report.none": "None",
     "report.sign": "(Signed) ........................................ {role}",
-    "report.sign_name": "(........................................)",
+    "report.sign_name": "(Name ........................................)",
     "report.sign_position": "Position ........................................",
     "report.sign_date": "Date {date}",
     "report.preparer": "Prepared by",
     "report.summary_heading": "Summary of answers",
     "report.col.total": "Total",
-    "report.period_span": "from {first} to {last}",
     "report.annex_heading": "Annex: answers round by round",
     "report.col.pair": "Measure / division",
     "report.result_when": "(round {round}, reported on {date})",
     "report.rounds_span": "{count} rounds, from {first} to {last}",
-    "report.chart_title": "Status of each measure, round by round",
+    "report.chart_title": "Status of each measure, {org}, rounds {rounds}",
+    "report.chart_empty": "No answers yet",
     "report.chart_measure": "Measure {seq}",
     "report.chart_ylabel": "Divisions",
 }

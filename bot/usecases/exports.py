@@ -15,10 +15,11 @@ from datetime import datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reports.chart import render_chart
-from bot.reports.fonts import ThaiFont, thai_font
+from bot.reports.fonts import thai_font
 from bot.reports.meeting_docx import render_meeting_docx
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_csv, render_xlsx
+from bot.texts import localized
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import Scope, visible_divisions
@@ -71,7 +72,8 @@ class _Material:
     summaries: Sequence[RoundSummary]
     # The chart's rounds: a round's chart shows how each measure moved up to it.
     chart: Sequence[RoundSummary]
-    docx: Callable[[tzinfo, ThaiFont, datetime, str], bytes]
+    docx: Callable[[tzinfo, datetime, str], bytes]
+    header: PlanHeader
 
 
 def file_name(stem: str, fmt: str, division_codes: Sequence[str] = ()) -> str:
@@ -115,11 +117,11 @@ async def _round_material(
         earlier = [r for r in every if r.closes_at <= round_.closes_at]
         chart = await round_summaries(session, earlier, scope)
 
-    def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
+    def docx(tz: tzinfo, now: datetime, lang: str) -> bytes:
         assert report is not None
         return render_meeting_docx(report, tz, now, lang)
 
-    return _Material(round_.key, rows, summary, chart, docx)
+    return _Material(round_.key, rows, summary, chart, docx, header)
 
 
 async def _period_material(
@@ -131,11 +133,11 @@ async def _period_material(
     summaries = await round_summaries(session, rounds, scope)
     report = await period_report(session, header, rounds, scope) if "docx" in formats else None
 
-    def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
+    def docx(tz: tzinfo, now: datetime, lang: str) -> bytes:
         assert report is not None
         return render_period_docx(report, tz, now, lang)
 
-    return _Material(f"{header.code}-period", rows, summaries, summaries, docx)
+    return _Material(f"{header.code}-period", rows, summaries, summaries, docx, header)
 
 
 def _render(
@@ -154,9 +156,11 @@ def _render(
         elif fmt == "csv":
             data = render_csv(material.rows, tz, lang)
         elif fmt == "docx":
-            data = material.docx(tz, thai_font(), now, lang)
+            thai_font()  # the documents name the office font; still refuse without a Thai one
+            data = material.docx(tz, now, lang)
         else:
-            data = render_chart(material.chart, thai_font(), lang)
+            org = localized(lang, material.header.org_name_th, material.header.org_name_en)
+            data = render_chart(material.chart, thai_font(), lang, org)
         out.append(ReportFile(fmt, file_name(material.stem, fmt, codes), data))
     return tuple(out)
 

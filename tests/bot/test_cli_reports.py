@@ -51,8 +51,9 @@ def test_report_period(cli_db: Path) -> None:
     out = cli_db / "period.docx"
     assert main(["report", "--period", "--format", "docx", "-o", str(out)]) == 0
     doc = Document(io.BytesIO(out.read_bytes()))
-    assert doc.tables[0].rows[0].cells[0].text == "มาตรการ/แนวทาง"
-    assert len(doc.tables[0].rows) == 8
+    assert doc.tables[0].rows[0].cells[0].text == "ผู้รับผิดชอบ"
+    # Heading, then each of the 7 measures over its responsible divisions' rows (31 in all).
+    assert len(doc.tables[0].rows) == 1 + 7 + 31
     xlsx = cli_db / "period.xlsx"
     assert main(["report", "--period", "--format", "xlsx", "-o", str(xlsx)]) == 0
     rounds = {

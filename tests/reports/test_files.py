@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reports import fonts
 from bot.reports.chart import chart_texts, register_font, render_chart
-from bot.reports.fonts import FontMissingError, thai_font
 from bot.reports.docx_common import DOC_FONT
+from bot.reports.fonts import FontMissingError, thai_font
 from bot.reports.meeting_docx import render_meeting_docx
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_csv, render_xlsx
@@ -81,14 +81,14 @@ def test_xlsx_has_every_answer_in_thai(data: Data) -> None:
     ws = wb["รายการรายงาน"]
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
-    assert head[:4] == ("รอบ", "มาตรการ", "หน่วยงาน", "สถานะ")
+    assert head[:5] == ("รหัสรอบ", "รอบ", "มาตรการ", "หน่วยงาน", "สถานะ")
     assert "วันเวลาที่รายงาน (พ.ศ.)" in head and "รายงานล่าช้า" in head
     body = [dict(zip(head, r, strict=True)) for r in rows[1:]]
     answered = [r for r in body if r["สถานะ"] != "ยังไม่รายงาน"]
     assert len(answered) == data.jan_report_count
     assert {r["ผลการดำเนินการ"] for r in answered if r["ผลการดำเนินการ"]} == data.jan_texts
-    assert all(str(r["วันเวลาที่รายงาน (พ.ศ.)"]).find("2565") > 0 for r in answered)
-    assert {r["รอบ"] for r in body} == {"ประจำเดือนมกราคม ๒๕๖๕"}
+    assert all(isinstance(r["วันเวลาที่รายงาน (พ.ศ.)"], datetime) for r in answered)
+    assert {(r["รหัสรอบ"], r["รอบ"]) for r in body} == {("2565-01", "ประจำเดือนมกราคม ๒๕๖๕")}
     late = [r for r in answered if r["รายงานล่าช้า"] == "รายงานล่าช้า"]
     assert [r["หน่วยงาน"] for r in late] == ["สำนักปลัดเทศบาล"]
     fin = [r for r in answered if r["หน่วยงาน"] == "สำนักคลัง"]
@@ -104,7 +104,8 @@ def test_csv_is_utf8_with_bom(data: Data) -> None:
     raw = render_csv(data.rows, TZ)
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][0] == "รอบ" and len(rows) == 1 + len(data.rows)
+    assert rows[0][:2] == ["รหัสรอบ", "รอบ"] and len(rows) == 1 + len(data.rows)
+    assert any("2565" in r[8] for r in rows[1:])  # the time as text with its B.E. year
     assert any("ติดป้าย <ขั้นตอน> & แผนผัง" in r for r in rows)
 
 
