@@ -18,7 +18,15 @@ from bot.present import (
     when,
 )
 from bot.texts import t
-from storage.read_models import MISSING, NOT_FOLLOWED, Answer, EvidenceRef, ItemAnswer
+from storage.read_models import (
+    MISSING,
+    NOT_FOLLOWED,
+    Answer,
+    DivisionRef,
+    EvidenceRef,
+    ItemAnswer,
+)
+from storage.report_data import PeriodMeasure, PeriodReport, RoundReport
 
 
 def breakable(text: str) -> str:
@@ -105,3 +113,18 @@ def problem_lines(items: Sequence[ItemAnswer], lang: str) -> list[str]:
         return []
     text = found.answer.text or status_name("problem", lang)
     return [f"{round_month(found.round, lang)}: {text}"]
+
+
+def pairs(m: PeriodMeasure) -> list[tuple[DivisionRef, list[ItemAnswer]]]:
+    """Each responsible division of a period's measure with its items, in plan order."""
+    return [(d, [i for i in m.items if i.division.id == d.id]) for d in m.responsible]
+
+
+def round_statuses(report: RoundReport) -> tuple[str, ...]:
+    """Each owed item's status in a round (what the meeting report's summary counts)."""
+    return tuple(i.status for d in report.measures for i in d.items)
+
+
+def period_statuses(report: PeriodReport) -> tuple[str, ...]:
+    """Each (measure, division) pair's status over a period (what the period report shows)."""
+    return tuple(pair_status(items) for m in report.measures for _, items in pairs(m))

@@ -24,7 +24,7 @@ from bot.present import (
     round_short,
     status_name,
 )
-from bot.reports.cells import latest_answer, pair_status, problem_lines, result_lines
+from bot.reports.cells import latest_answer, pair_status, pairs, problem_lines, result_lines
 from bot.reports.docx_common import (
     add_paragraph,
     add_row,
@@ -42,7 +42,6 @@ from bot.reports.docx_layout import (
     text_width_cm,
 )
 from bot.texts import localized, t
-from storage.read_models import DivisionRef, ItemAnswer
 from storage.report_data import PeriodMeasure, PeriodReport
 
 COLUMNS = ("responsible", "status", "results", "problems")
@@ -64,11 +63,6 @@ def _measure_lines(m: PeriodMeasure, lang: str) -> list[str]:
     return lines
 
 
-def _pairs(m: PeriodMeasure) -> list[tuple[DivisionRef, list[ItemAnswer]]]:
-    """Each responsible division with its items, in plan order."""
-    return [(d, [i for i in m.items if i.division.id == d.id]) for d in m.responsible]
-
-
 def _measure_row(table: Table, m: PeriodMeasure, widths: tuple[float, ...], lang: str) -> None:
     """The measure, its actions and period in one cell across the table, kept with its rows."""
     row = add_row(table, [_measure_lines(m, lang), [], [], []], widths, TABLE_PT)
@@ -86,7 +80,7 @@ def _main_table(doc: DocxDocument, report: PeriodReport, tz: tzinfo, lang: str) 
     table = add_table(doc, [t(f"report.col.{c}", lang) for c in COLUMNS], widths, TABLE_PT)
     for m in report.measures:
         _measure_row(table, m, widths, lang)
-        for division, items in _pairs(m):
+        for division, items in pairs(m):
             latest = latest_answer(items)
             cells = [
                 [division_name(division, lang)],
@@ -106,7 +100,7 @@ def _annex(doc: DocxDocument, report: PeriodReport, lang: str) -> None:
     headings = [t("report.col.pair", lang), *(round_short(r, lang) for r in rounds)]
     table = add_table(doc, headings, widths, ANNEX_PT)
     for m in report.measures:
-        for division, items in _pairs(m):
+        for division, items in pairs(m):
             by_round = {i.round.id: i.status for i in items}
             label = f"{digits(str(m.measure.seq), lang)}. {division_name(division, lang)}"
             cells = [[label]]

@@ -24,6 +24,9 @@ COLOURS: dict[str, str] = {
 # Words a document title is broken and joined around (not catalog entries: never shown alone).
 ERA_TH = "พ.ศ."
 FISCAL_YEAR_TH = "ประจำปีงบประมาณ"
+# The memo's addressee: "เทศบาลนครนครศรีธรรมราช" is headed by "นายกเทศมนตรีนครนครศรีธรรมราช".
+MUNICIPALITY_TH = "เทศบาล"
+MAYOR_TH = "นายกเทศมนตรี"
 
 TH: dict[str, str] = {
     # statuses
@@ -139,6 +142,26 @@ TH: dict[str, str] = {
     "report.sign_position": "ตำแหน่ง ........................................",
     "report.sign_date": "วันที่ {date}",
     "report.preparer": "ผู้จัดทำ",
+    "memo.title": "บันทึกข้อความ",
+    "memo.office": "ส่วนราชการ  {office}",
+    "memo.number_date": "ที่  ............................................  วันที่  {date}",
+    "memo.subject": "เรื่อง  รายงานผลการดำเนินการตาม{plan} {span}",
+    "memo.to": "เรียน  {mayor}",
+    "memo.body_plan": (
+        "ตามที่{org}ได้จัดทำ{plan} และให้หน่วยงานที่รับผิดชอบรายงานผลการดำเนินการตามมาตรการเป็นระยะ นั้น"
+    ),
+    "memo.body_result": (
+        "บัดนี้ ได้รวบรวมผลการดำเนินการ{span} เรียบร้อยแล้ว "
+        "รายการที่หน่วยงานต้องรายงานทั้งสิ้น {owed} รายการ รายงานแล้ว {answered} รายการ "
+        "ได้แก่ {tally} รายละเอียดปรากฏตามรายงานที่แนบมาพร้อมนี้"
+    ),
+    "memo.body_request": (
+        "จึงเรียนมาเพื่อโปรดทราบ และพิจารณาอนุญาตให้เผยแพร่รายงานดังกล่าวบนเว็บไซต์ของ{org} ต่อไป"
+    ),
+    "memo.count": "{status} {n} รายการ",
+    "memo.period_span": "ตั้งแต่{first} ถึง{last}",
+    "memo.coordinator": "ตำแหน่ง ........................................ ผู้ประสานงาน",
+    "memo.acknowledged": "ทราบ / อนุญาตให้เผยแพร่",
     "report.summary_heading": "สรุปผลการรายงาน",
     "report.col.total": "รวม",
     "report.annex_heading": "ภาคผนวก ผลการรายงานรายรอบ",
@@ -261,6 +284,27 @@ EN: dict[str, str] = {
     "report.sign_position": "Position ........................................",
     "report.sign_date": "Date {date}",
     "report.preparer": "Prepared by",
+    "memo.title": "Memorandum",
+    "memo.office": "From  {office}",
+    "memo.number_date": "No.  ............................................  Date  {date}",
+    "memo.subject": "Subject  Report on carrying out the {plan} {span}",
+    "memo.to": "To  the Mayor, {mayor}",
+    "memo.body_plan": (
+        "{org} adopted the {plan}, and the responsible divisions report on carrying out "
+        "its measures from time to time."
+    ),
+    "memo.body_result": (
+        "The results {span} have now been collected: {owed} items were owed, {answered} "
+        "were answered: {tally}. The report is attached."
+    ),
+    "memo.body_request": (
+        "Submitted for your acknowledgement, and for permission to publish the report on "
+        "the website of {org}."
+    ),
+    "memo.count": "{status} {n}",
+    "memo.period_span": "from {first} to {last}",
+    "memo.coordinator": "Position ........................................ coordinator",
+    "memo.acknowledged": "Acknowledged / publication approved",
     "report.summary_heading": "Summary of answers",
     "report.col.total": "Total",
     "report.annex_heading": "Annex: answers round by round",
