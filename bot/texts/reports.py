@@ -90,6 +90,8 @@ TH: dict[str, str] = {
     "export.caption_png": "แผนภูมิสถานะการดำเนินการ {round}",
     "export.own_division": "เฉพาะข้อมูลของ {names}",
     "export.btn": "📄 ส่งออกรายงานรอบนี้",
+    "export.btn_memo": "📝 บันทึกข้อความเสนอผู้บริหาร",
+    "export.caption_memo": "บันทึกข้อความเสนอผู้บริหาร {round}",
     "export.failed": "ขออภัย ไม่สามารถจัดทำรายงานได้ในขณะนี้ กรุณาแจ้งผู้ดูแลระบบ",
     # spreadsheet
     "export.sheet_answers": "รายการรายงาน",
@@ -234,6 +236,8 @@ EN: dict[str, str] = {
     "export.caption_png": "Status chart {round}",
     "export.own_division": "Only the data of {names}",
     "export.btn": "📄 Export this round",
+    "export.btn_memo": "📝 Cover memo to the mayor",
+    "export.caption_memo": "Cover memo to the mayor {round}",
     "export.failed": "Sorry, the reports cannot be made right now. Please tell the administrator.",
     "export.sheet_answers": "Answers",
     "export.sheet_summary": "Summary by measure",

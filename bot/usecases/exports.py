@@ -43,6 +43,8 @@ FORMATS = ("xlsx", "docx", "csv", "png", "memo")
 EXTENSIONS = {"xlsx": "xlsx", "docx": "docx", "csv": "csv", "png": "png", "memo": "docx"}
 # What /export sends: the answers table, the meeting report and the chart.
 CHAT_FORMATS = ("xlsx", "docx", "png")
+# The second argument of the export button that asks for the cover memo instead.
+MEMO = 1
 
 
 class NoPlanError(LookupError):
