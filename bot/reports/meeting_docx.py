@@ -26,8 +26,9 @@ from storage.report_data import RoundReport
 
 # Division, status, what was done: the results column takes most of the width.
 WEIGHTS = (3.0, 2.1, 10.0)
-# Measure, owed, answered, the four answer statuses, then the silent ones.
-SUMMARY_WEIGHTS = (5.0, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4)
+# Measure (its number: the titles head the tables below), owed, answered, the four answer
+# statuses, then the silent ones; wide enough that a status heading breaks between words.
+SUMMARY_WEIGHTS = (2.0, 2.0, 1.9, 1.9, 2.4, 2.1, 1.9, 2.1)
 SUMMARY_PT = 13.0
 _ANSWERED = STATUS_ORDER[:4]
 
@@ -55,7 +56,7 @@ def _summary_table(doc: DocxDocument, report: RoundReport, lang: str) -> None:
     add_paragraph(doc, t("report.summary_heading", lang), bold=True, keep_next=True)
     table = add_table(doc, _summary_headings(report.round.followed_up, lang), widths, SUMMARY_PT)
     for d in report.measures:
-        label = f"{digits(str(d.measure.seq), lang)}. {measure_title(d.measure, lang)}"
+        label = digits(str(d.measure.seq), lang)
         add_row(table, _summary_row(label, [d], lang), widths, SUMMARY_PT)
     total = _summary_row(t("report.col.total", lang), report.measures, lang)
     add_row(table, total, widths, SUMMARY_PT, bold=True)
