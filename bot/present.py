@@ -20,10 +20,25 @@ from scheduler.thaidate import (
     format_month_year_short,
     to_thai_digits,
 )
-from storage.read_models import MISSING, DivisionRef, EvidenceRef, MeasureRef, RoundInfo
+from storage.read_models import (
+    MISSING,
+    NOT_FOLLOWED,
+    DivisionRef,
+    EvidenceRef,
+    MeasureRef,
+    RoundInfo,
+)
 
-# The order statuses are listed and stacked in, best first, silence last.
-STATUS_ORDER: tuple[str, ...] = ("done", "in_progress", "not_started", "problem", MISSING)
+# The order statuses are listed and stacked in, best first, silence last, then the rounds
+# nobody was asked in (before the bot was in use).
+STATUS_ORDER: tuple[str, ...] = (
+    "done",
+    "in_progress",
+    "not_started",
+    "problem",
+    MISSING,
+    NOT_FOLLOWED,
+)
 # Titles in chat views are cut to this many characters (buttons ask for fewer).
 TITLE_CHARS = 60
 _MONTH_KEY = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -128,6 +143,11 @@ def when(dt: datetime, tz: tzinfo, lang: str, thai_digits: bool = True) -> str:
 def long_date(dt: datetime, tz: tzinfo, lang: str) -> str:
     """A date as in a Thai heading: day, full month name, B.E. year, Thai digits."""
     return format_date(dt.astimezone(tz).date(), lang=lang, style="long", thai_digits=True)
+
+
+def short_date(dt: datetime, tz: tzinfo, lang: str) -> str:
+    """A date in a table cell: day, month abbreviation, B.E. year, Thai digits in Thai."""
+    return format_date(dt.astimezone(tz).date(), lang=lang, style="short", thai_digits=True)
 
 
 def division_name(d: DivisionRef, lang: str) -> str:

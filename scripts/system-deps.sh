@@ -6,6 +6,23 @@ set -u
 
 FONT=/usr/share/fonts/truetype/tlwg/Laksaman.ttf
 
+# Optional: LibreOffice Writer lets a test render the period report to PDF and count its pages
+# (skipped without it). Best effort, after the font; never fails the install.
+office() {
+    command -v soffice >/dev/null 2>&1 && return 0
+    [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 || return 0
+    set -- libreoffice-writer-nogui
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+        >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+            >/dev/null 2>&1; }; then
+        echo "system-deps: installed libreoffice-writer-nogui (page-count test of the period report)"
+    else
+        echo "system-deps: libreoffice-writer-nogui not installed; the page-count test will skip" >&2
+    fi
+}
+trap office EXIT
+
 if [ -f "$FONT" ] || { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi -e laksaman -e "TH Sarabun New"; }; then
     exit 0
 fi

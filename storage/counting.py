@@ -33,7 +33,9 @@ _CHUNK = 500
 
 def division_ref(d: Division) -> DivisionRef:
     """The DivisionRef of a model row."""
-    return DivisionRef(id=d.id, code=d.code, name_th=d.name_th, name_en=d.name_en)
+    return DivisionRef(
+        id=d.id, code=d.code, name_th=d.name_th, name_en=d.name_en, position=d.position
+    )
 
 
 def measure_ref(m: Measure) -> MeasureRef:
@@ -91,7 +93,7 @@ async def item_answers(
     """Owed items of the rounds (optionally one measure, some divisions) with counting answers.
 
     One statement for the items and their latest reports, one more for evidence when
-    `with_text` is set. Ordered by round (as given), measure seq, division code.
+    `with_text` is set. Ordered by round (as given), measure seq, division in plan order.
     """
     if not rounds:
         return []
@@ -128,7 +130,7 @@ async def item_answers(
         )
         for round_id, m, d, report, name in rows
     ]
-    result.sort(key=lambda i: (order[i.round.id], i.measure.seq, i.division.code))
+    result.sort(key=lambda i: (order[i.round.id], i.measure.seq, i.division.order))
     return result
 
 

@@ -54,7 +54,7 @@ async def history(
         cells.setdefault(pair, [None] * len(rounds))[column[item.round.id]] = item.status
     rows = tuple(
         HistoryRow(measure=refs[p][0], division=refs[p][1], cells=tuple(cells[p]))
-        for p in sorted(refs, key=lambda p: (refs[p][0].seq, refs[p][1].code))
+        for p in sorted(refs, key=lambda p: (refs[p][0].seq, refs[p][1].order))
     )
     first = items[0]
     return History(

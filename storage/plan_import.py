@@ -94,7 +94,7 @@ async def _upsert_divisions(
         for d in await session.scalars(select(Division).where(Division.organization_id == org.id))
     }
     by_code: dict[str, Division] = {}
-    for d in spec.divisions:
+    for position, d in enumerate(spec.divisions):
         row = existing.get(d.code)
         if row is None:
             row = Division(organization_id=org.id, code=d.code, name_th="", name_en="")
@@ -109,6 +109,7 @@ async def _upsert_divisions(
             in_all=d.in_all,
             example=d.example,
             active=True,
+            position=position,
         )
         by_code[d.code] = row
     # A division dropped from the file keeps its people and answers; it just stops being asked.

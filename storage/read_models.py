@@ -11,6 +11,9 @@ from datetime import date, datetime
 
 # An owed item without an answer; shown beside the four answer statuses.
 MISSING = "missing"
+# An owed item of a round nobody was ever asked about (no notice went out, nobody answered):
+# the plan period began before the bot was in use. Not the division's failure to report.
+NOT_FOLLOWED = "not_followed"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class RoundInfo:
     opens_at: datetime
     closes_at: datetime
     meeting_at: datetime | None
+    # False when no prompt or request of the round was ever sent and nobody answered in it.
+    followed_up: bool = True
 
     def is_open(self, now: datetime) -> bool:
         """Whether answers are due now (opened and not yet closed)."""
@@ -40,6 +45,13 @@ class DivisionRef:
     code: str
     name_th: str
     name_en: str
+    # Where the plan file lists it (the organisation's own order).
+    position: int = 0
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Sort key: the plan file's order, the code breaking ties (rows from before 0004)."""
+        return (self.position, self.code)
 
 
 @dataclass(frozen=True)
@@ -92,8 +104,10 @@ class ItemAnswer:
 
     @property
     def status(self) -> str:
-        """The status of the counting answer, or MISSING."""
-        return self.answer.status if self.answer else MISSING
+        """The status of the counting answer, else MISSING (NOT_FOLLOWED if nobody was asked)."""
+        if self.answer is not None:
+            return self.answer.status
+        return MISSING if self.round.followed_up else NOT_FOLLOWED
 
 
 @dataclass(frozen=True)
@@ -106,11 +120,15 @@ class MeasureSummary:
     counts: tuple[tuple[str, int], ...]
     late: int
     missing: tuple[DivisionRef, ...]
+    # The round's followed_up: unanswered items count as NOT_FOLLOWED rather than MISSING.
+    followed_up: bool = True
 
     def count(self, status: str) -> int:
-        """How many counting answers have `status` (MISSING counts the silent divisions)."""
+        """How many items have `status` (MISSING or NOT_FOLLOWED count the unanswered ones)."""
         if status == MISSING:
-            return len(self.missing)
+            return len(self.missing) if self.followed_up else 0
+        if status == NOT_FOLLOWED:
+            return 0 if self.followed_up else len(self.missing)
         return dict(self.counts).get(status, 0)
 
 
@@ -138,9 +156,9 @@ class RoundSummary:
 
     @property
     def missing_divisions(self) -> tuple[DivisionRef, ...]:
-        """Divisions that still owe at least one answer, by code."""
+        """Divisions that still owe at least one answer, in plan order."""
         seen = {d.id: d for m in self.measures for d in m.missing}
-        return tuple(sorted(seen.values(), key=lambda d: d.code))
+        return tuple(sorted(seen.values(), key=lambda d: d.order))
 
 
 @dataclass(frozen=True)

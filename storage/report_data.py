@@ -20,7 +20,6 @@ from storage.counting import division_ref, evidence_of, item_answers, measure_re
 from storage.models import Division, Measure, Person, Plan, Report
 from storage.plan_queries import active_measures
 from storage.read_models import (
-    MISSING,
     DivisionRef,
     EvidenceRef,
     ItemAnswer,
@@ -85,7 +84,7 @@ class PeriodMeasure:
     period_text_th: str
     followup_text_th: str
     cadence: str
-    # Counting answers (and missing items) in round order, then by division code.
+    # Counting answers (and missing items) in round order, then divisions in plan order.
     items: tuple[ItemAnswer, ...]
 
 
@@ -136,7 +135,7 @@ async def export_rows(
         key=lambda e: (
             order[e.round.id],
             e.measure.seq,
-            e.division.code,
+            e.division.order,
             e.created_at is None,  # missing rows after the answers of the same item
             e.created_at or epoch,
         )
@@ -182,12 +181,12 @@ async def _answer_rows(
 
 
 def _missing_row(item: ItemAnswer) -> ExportRow:
-    """An owed item nobody answered, as a row of its own."""
+    """An owed item nobody answered (MISSING, or NOT_FOLLOWED if nobody was asked), as a row."""
     return ExportRow(
         round=item.round,
         measure=item.measure,
         division=item.division,
-        status=MISSING,
+        status=item.status,
         text="",
         evidence=(),
         person_name="",
@@ -232,7 +231,7 @@ async def period_report(
     for m in measures:
         responsible = sorted(
             (division_ref(r.division) for r in m.responsibilities if r.division.active),
-            key=lambda d: d.code,
+            key=lambda d: d.order,
         )
         if division_ids is not None:
             responsible = [d for d in responsible if d.id in division_ids]

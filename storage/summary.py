@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import ColumnElement, Row, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.counting import division_ref, item_answers, measure_ref
 from storage.models import (
     STATUSES,
+    Delivery,
     Division,
     Measure,
     MeasureResponsibility,
     Meeting,
+    Report,
     Round,
     RoundItem,
 )
@@ -36,18 +38,42 @@ from storage.read_models import (
 
 # ---------------------------------------------------------------------------- rounds
 
-
-def round_query() -> Select[Round, datetime]:
-    """Rounds with their meeting time, for round_row."""
-    return select(Round, Meeting.starts_at).outerjoin(Meeting, Meeting.id == Round.meeting_id)
+# The notices that ask a division for its answers (scheduler.sync.ASK_KINDS says the same).
+ASK_KINDS = ("prompt", "request")
 
 
-def round_row(row: Row[Round, datetime]) -> RoundInfo:
+def followed_up() -> ColumnElement[bool]:
+    """Whether the enclosing round was followed up: an ask of it went out, or someone answered.
+
+    A round of a plan period that began before anyone was enrolled has neither; its silent
+    items are "not followed up", not divisions that failed to report.
+    """
+    asked = (
+        select(Delivery.id)
+        .where(
+            Delivery.round_id == Round.id,
+            Delivery.kind.in_(ASK_KINDS),
+            Delivery.sent_at.is_not(None),
+        )
+        .exists()
+    )
+    answered = select(Report.id).where(Report.round_id == Round.id).exists()
+    return or_(asked, answered)
+
+
+def round_query() -> Select[Round, datetime, bool]:
+    """Rounds with their meeting time and whether they were followed up, for round_row."""
+    return select(Round, Meeting.starts_at, followed_up()).outerjoin(
+        Meeting, Meeting.id == Round.meeting_id
+    )
+
+
+def round_row(row: Row[Round, datetime, bool]) -> RoundInfo:
     """A row of round_query as a RoundInfo."""
     return round_info(*row)
 
 
-def round_info(r: Round, meeting_at: datetime | None = None) -> RoundInfo:
+def round_info(r: Round, meeting_at: datetime | None = None, followed: bool = True) -> RoundInfo:
     """A round row as the frozen read model every view takes."""
     return RoundInfo(
         id=r.id,
@@ -59,6 +85,7 @@ def round_info(r: Round, meeting_at: datetime | None = None) -> RoundInfo:
         opens_at=r.opens_at,
         closes_at=r.closes_at,
         meeting_at=meeting_at,
+        followed_up=bool(followed),
     )
 
 
@@ -80,8 +107,8 @@ async def round_by_key(
 
 
 def _asking(
-    q: Select[Round, datetime], division_ids: Collection[int] | None
-) -> Select[Round, datetime]:
+    q: Select[Round, datetime, bool], division_ids: Collection[int] | None
+) -> Select[Round, datetime, bool]:
     """Keep only rounds that ask one of these divisions something (None: every round)."""
     if division_ids is None:
         return q
@@ -156,6 +183,7 @@ def summarize(round_: RoundInfo, items: Iterable[ItemAnswer]) -> RoundSummary:
                 counts=tuple((s, sum(a.status == s for a in answers)) for s in STATUSES),
                 late=sum(a.late for a in answers),
                 missing=tuple(i.division for i in group if i.answer is None),
+                followed_up=round_.followed_up,
             )
         )
     return RoundSummary(round=round_, measures=tuple(lines))
@@ -235,4 +263,6 @@ async def plan_divisions(
     )
     if division_ids is not None:
         q = q.where(Division.id.in_(list(division_ids)))
-    return tuple(division_ref(d) for d in await session.scalars(q.order_by(Division.code)))
+    return tuple(
+        division_ref(d) for d in await session.scalars(q.order_by(Division.position, Division.code))
+    )

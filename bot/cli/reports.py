@@ -10,16 +10,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from bot.cli.base import PROG, CliApp, CliError, command
 from bot.present import round_label
 from bot.settings import Settings
-from bot.usecases.exports import FORMATS, export_period, export_round
+from bot.usecases.exports import export_period, export_round
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import choose_round, summary
+from scheduler.thaidate import format_datetime
 from storage.read_models import RoundSummary
+
+# What --format takes (the memo has its own flag).
+FILE_FORMATS = ("xlsx", "docx", "csv", "png")
 
 
 def register(sub: Any) -> None:
@@ -32,7 +37,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="the whole plan period (docx: the end-of-period report)",
     )
-    report.add_argument("--format", choices=FORMATS, required=True)
+    report.add_argument("--format", choices=FILE_FORMATS, help="default: from the -o extension")
+    report.add_argument(
+        "--memo",
+        action="store_true",
+        help="the cover memo to the mayor (a .docx) instead of the report itself",
+    )
     report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     command(report, _report_command)
     summary = sub.add_parser("summary", help="print the summary of a round")
@@ -42,7 +52,6 @@ def register(sub: Any) -> None:
 
 
 def _check_writable(path: Path) -> None:
-    # Refuse before any work, so a typo in -o costs nothing and writes nothing.
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise CliError(f"cannot write {path}: it is a directory")
@@ -52,9 +61,25 @@ def _check_writable(path: Path) -> None:
         raise CliError(f"cannot write {path}: permission denied")
 
 
+def report_format(args: argparse.Namespace) -> str:
+    """The format asked for, checked against the -o extension (they must agree)."""
+    ext = args.output.suffix.lower().lstrip(".")
+    if args.memo:
+        if args.format not in (None, "docx") or ext != "docx":
+            raise CliError(f"--memo writes a .docx file; got -o {args.output}")
+        return "memo"
+    fmt = args.format or ext
+    if fmt not in FILE_FORMATS:
+        raise CliError(f"cannot tell the format of {args.output}: give --format or -o FILE.xlsx")
+    if ext != fmt:
+        raise CliError(f"--format {fmt} does not match -o {args.output}: use a .{fmt} file name")
+    return str(fmt)
+
+
 async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
+    # Refuse before any work, so a mistake costs nothing and writes nothing.
     _check_writable(args.output)
-    formats = [args.format]
+    formats = [report_format(args)]
     try:
         if args.period:
             files = await export_period(app.core, formats)
@@ -77,7 +102,7 @@ async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
     except Refused as refusal:
         raise _cli_error(refusal, args.round) from None
     if args.json:
-        print(json.dumps(summary_json(view.summary), ensure_ascii=False, indent=2))
+        print(json.dumps(summary_json(view.summary, app.settings.tz), ensure_ascii=False, indent=2))
     else:
         print(summary_text(view.summary, app.settings))
     return 0
@@ -92,17 +117,22 @@ def _cli_error(refusal: Refused, key: str | None) -> CliError:
     return CliError(f"no round with key {key!r} (expected e.g. 2565-01 or 2565-Q1)")
 
 
-def summary_json(summary: RoundSummary) -> dict[str, Any]:
-    """The summary as plain JSON-ready data."""
+def _local(at: datetime, tz: tzinfo) -> str:
+    """ISO 8601 in local time with its offset (+07:00), as `schedule --json` writes."""
+    return at.astimezone(tz).isoformat(timespec="minutes")
+
+
+def summary_json(summary: RoundSummary, tz: tzinfo) -> dict[str, Any]:
+    """The summary as plain JSON-ready data, times local."""
     r = summary.round
     return {
         "round": {
             "key": r.key,
             "kind": r.kind,
             "label_th": round_label(r, "th"),
-            "opens_at": r.opens_at.isoformat(),
-            "closes_at": r.closes_at.isoformat(),
-            "meeting_at": r.meeting_at.isoformat() if r.meeting_at else None,
+            "opens_at": _local(r.opens_at, tz),
+            "closes_at": _local(r.closes_at, tz),
+            "meeting_at": _local(r.meeting_at, tz) if r.meeting_at else None,
         },
         "owed": summary.owed,
         "answered": summary.answered,
@@ -125,9 +155,10 @@ def summary_json(summary: RoundSummary) -> dict[str, Any]:
 def summary_text(summary: RoundSummary, settings: Settings) -> str:
     """The summary for a terminal: English frame, the plan's Thai titles as written."""
     r = summary.round
-    closes = r.closes_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+    # B.E. dates in local time with Arabic digits, as `schedule` prints them.
+    closes = format_datetime(r.closes_at, settings.tz, lang="th", thai_digits=False)
     lines = [
-        f"round {r.key} ({r.kind}) {round_label(r, 'th')}, closes {closes} {settings.timezone}",
+        f"round {r.key} ({r.kind}) {round_label(r, 'th')}, closes {closes} ({settings.timezone})",
         f"answered {summary.answered}/{summary.owed}, late {summary.late}",
         "",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ matplotlib.use("Agg")  # no screen on a server; must precede any pyplot import a
 from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from bot.present import (
     STATUS_ORDER,
@@ -30,7 +32,9 @@ from storage.read_models import MeasureRef, RoundSummary
 
 # rcParams and the font manager are process-wide: one chart at a time.
 _LOCK = threading.Lock()
-TITLE_CHARS = 70
+# A panel title wraps at this many characters, between words (Thai titles separate their
+# phrases with spaces), never inside one.
+WRAP_CHARS = 80
 
 
 @cache
@@ -46,13 +50,14 @@ class ChartTexts:
 
     title: str
     ylabel: str
+    empty: str
     measures: tuple[str, ...]
     rounds: tuple[str, ...]
     legend: tuple[str, ...]
 
     def all(self) -> list[str]:
         """All of them in one list."""
-        return [self.title, self.ylabel, *self.measures, *self.rounds, *self.legend]
+        return [self.title, self.ylabel, self.empty, *self.measures, *self.rounds, *self.legend]
 
 
 def _measures(summaries: Sequence[RoundSummary]) -> list[MeasureRef]:
@@ -60,27 +65,37 @@ def _measures(summaries: Sequence[RoundSummary]) -> list[MeasureRef]:
     return sorted(seen.values(), key=lambda m: m.seq)
 
 
-def chart_texts(summaries: Sequence[RoundSummary], lang: str = "th") -> ChartTexts:
-    """The chart's texts for these summaries."""
+def wrap(text: str, width: int = WRAP_CHARS) -> str:
+    """Break a title into lines at spaces only: a Thai word is never cut."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
+
+
+def chart_texts(summaries: Sequence[RoundSummary], org: str = "", lang: str = "th") -> ChartTexts:
+    """The chart's texts for these summaries (titled with the municipality and the rounds)."""
     measures = []
     for m in _measures(summaries):
-        title = measure_title(m, lang)
-        if len(title) > TITLE_CHARS:
-            title = title[: TITLE_CHARS - 1] + "…"
         seq = digits(str(m.seq), lang)
-        measures.append(f"{t('report.chart_measure', lang, seq=seq)} {title}")
+        measures.append(
+            wrap(f"{t('report.chart_measure', lang, seq=seq)} {measure_title(m, lang)}")
+        )
+    rounds = tuple(round_short(s.round, lang) for s in summaries)
+    span = f"{rounds[0]} – {rounds[-1]}" if len(rounds) > 1 else "".join(rounds)
+    title = " ".join(t("report.chart_title", lang, org=org, rounds=span).split())
     return ChartTexts(
-        title=t("report.chart_title", lang),
+        title=wrap(title, WRAP_CHARS + 20),
         ylabel=t("report.chart_ylabel", lang),
+        empty=t("report.chart_empty", lang),
         measures=tuple(measures),
-        rounds=tuple(round_short(s.round, lang) for s in summaries),
+        rounds=rounds,
         legend=tuple(status_name(s, lang) for s in STATUS_ORDER),
     )
 
 
-def render_chart(summaries: Sequence[RoundSummary], font: ThaiFont, lang: str = "th") -> bytes:
+def render_chart(
+    summaries: Sequence[RoundSummary], font: ThaiFont, lang: str = "th", org: str = ""
+) -> bytes:
     """A PNG of stacked bars per round, one panel per measure, Thai labels in the Thai font."""
-    texts = chart_texts(summaries, lang)
+    texts = chart_texts(summaries, org, lang)
     measures = _measures(summaries)
     family = register_font(str(font.path))
     n = max(len(measures), 1)
@@ -102,11 +117,15 @@ def render_chart(summaries: Sequence[RoundSummary], font: ThaiFont, lang: str = 
             ax.set_title(label, loc="left", fontsize=11)
             ax.set_ylabel(texts.ylabel, fontsize=9)
             ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: digits(f"{v:.0f}", lang)))
             ax.spines[["top", "right"]].set_visible(False)
         axes[-1].set_xticks(xs, list(texts.rounds), rotation=45 if len(xs) > 8 else 0)
         # With one or two rounds, keep the bars bar-shaped instead of filling the width.
         axes[-1].set_xlim(-0.6, max(len(xs), 3) - 0.4)
         fig.suptitle(texts.title, fontsize=14)
+        if not any(s.owed for s in summaries):
+            # An empty round says so in words rather than showing a bare axis.
+            fig.text(0.5, 0.5, texts.empty, ha="center", va="center", fontsize=16)
         handles = [
             matplotlib.patches.Patch(color=COLOURS[s], label=name)
             for s, name in zip(STATUS_ORDER, texts.legend, strict=True)

@@ -3,7 +3,8 @@
 Word treats Thai as a complex script: `run.font.name` sets only the Latin slots (ascii,
 hAnsi), so every run also gets `w:cs` (and `w:eastAsia`) in `w:rFonts`, `w:szCs` beside
 `w:sz`, `w:bCs` beside `w:b`, and `w:lang w:bidi="th-TH"`; without them Word falls back to
-another font for the Thai text. The Normal style gets the same, for anything else.
+another font for the Thai text. The Normal style gets the same, for anything else. Page
+setup, the page number and the signature blocks are in bot.reports.docx_layout.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ import io
 from collections.abc import Sequence
 from typing import Any, cast
 
-from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -23,9 +22,11 @@ from docx.oxml.text.font import CT_RPr
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
-from bot.reports.fonts import ThaiFont
-
+# The font the documents name: what Thai offices have (ระเบียบงานสารบรรณ practice). Where it
+# is not installed (here), fontconfig maps it to Laksaman, the same design and metrics.
+DOC_FONT = "TH Sarabun New"
 # Thai official documents are set in 16 pt Sarabun; tables a little smaller to fit.
 BODY_PT = 16.0
 TABLE_PT = 14.0
@@ -87,11 +88,11 @@ def _set_child(rpr: CT_RPr, tag: str, attrs: dict[str, str]) -> None:
     rpr.insert_element_before(elm, *successors)
 
 
-def thai_rpr(rpr: CT_RPr, font: ThaiFont, size_pt: float, bold: bool = False) -> None:
-    """Give run properties the Thai font and size in the Latin and complex-script slots."""
+def thai_rpr(rpr: CT_RPr, size_pt: float, bold: bool = False) -> None:
+    """Name the office font, at this size, in the Latin and the complex-script slots."""
     fonts = rpr.get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(slot), font.family)
+        fonts.set(qn(slot), DOC_FONT)
     half_points = str(round(size_pt * 2))
     _set_child(rpr, "w:sz", {"w:val": half_points})
     _set_child(rpr, "w:szCs", {"w:val": half_points})
@@ -101,66 +102,35 @@ def thai_rpr(rpr: CT_RPr, font: ThaiFont, size_pt: float, bold: bool = False) ->
     _set_child(rpr, "w:lang", {"w:bidi": "th-TH"})
 
 
-def new_document(font: ThaiFont, *, landscape: bool = False) -> DocxDocument:
-    """An A4 document whose Normal style is the Thai font."""
-    doc = Document()
-    normal: Any = doc.styles["Normal"]
-    thai_rpr(normal.element.get_or_add_rPr(), font, BODY_PT)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.0))
-    return doc
-
-
-def open_document(
-    font: ThaiFont, title: str, organization: str, *, landscape: bool = False
-) -> DocxDocument:
-    """A new document headed by its title and the organization's name, centred and bold."""
-    doc = new_document(font, landscape=landscape)
-    add_paragraph(doc, title, font, TITLE_PT, bold=True, center=True)
-    add_paragraph(doc, organization, font, bold=True, center=True)
-    return doc
-
-
-def finish(doc: DocxDocument, font: ThaiFont, made_line: str) -> bytes:
-    """Close the document with the line saying when it was made; the file's bytes."""
-    add_paragraph(doc, made_line, font)
-    return to_bytes(doc)
-
-
-def add_run(
-    paragraph: Paragraph, text: str, font: ThaiFont, size_pt: float, bold: bool = False
-) -> None:
+def add_run(paragraph: Paragraph, text: str, size_pt: float = BODY_PT, bold: bool = False) -> Run:
     """Append a run of Thai-safe text to a paragraph."""
     run = paragraph.add_run(text)
     run.bold = bold or None
-    thai_rpr(run._element.get_or_add_rPr(), font, size_pt, bold)
+    thai_rpr(run._element.get_or_add_rPr(), size_pt, bold)
+    return run
 
 
 def add_paragraph(
     doc: DocxDocument,
     text: str,
-    font: ThaiFont,
     size_pt: float = BODY_PT,
     *,
     bold: bool = False,
     center: bool = False,
+    keep_next: bool = False,
 ) -> Paragraph:
-    """A paragraph of one run."""
+    """A paragraph of one run (keep_next: on the same page as what follows, e.g. a table)."""
     paragraph = doc.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(2)
-    add_run(paragraph, text, font, size_pt, bold)
+    paragraph.paragraph_format.keep_with_next = keep_next or None
+    add_run(paragraph, text, size_pt, bold)
     return paragraph
 
 
 def fill_cell(
-    cell: _Cell, lines: Sequence[str], font: ThaiFont, size_pt: float = TABLE_PT, bold: bool = False
+    cell: _Cell, lines: Sequence[str], size_pt: float = TABLE_PT, bold: bool = False
 ) -> None:
     """Write lines into a table cell, one paragraph each."""
     first = True
@@ -168,34 +138,66 @@ def fill_cell(
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
         first = False
         paragraph.paragraph_format.space_after = Pt(0)
-        add_run(paragraph, line, font, size_pt, bold)
+        add_run(paragraph, line, size_pt, bold)
+
+
+def scale_widths(weights: Sequence[float], total_cm: float) -> tuple[float, ...]:
+    """Column widths in proportion to `weights`, filling `total_cm`."""
+    whole = sum(weights)
+    return tuple(round(total_cm * w / whole, 2) for w in weights)
+
+
+def _row_flag(tr: Any, tag: str) -> None:
+    flag = OxmlElement(tag)
+    flag.set(qn("w:val"), "true")
+    tr.get_or_add_trPr().append(flag)
 
 
 def add_table(
-    doc: DocxDocument, headings: Sequence[str], font: ThaiFont, widths_cm: Sequence[float]
+    doc: DocxDocument,
+    headings: Sequence[str],
+    widths_cm: Sequence[float],
+    size_pt: float = TABLE_PT,
 ) -> Table:
-    """A bordered table with a bold heading row repeated on every page."""
+    """A bordered table of fixed column widths, its bold heading row repeated on every page."""
     table: Table = doc.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # Fixed layout: Word and LibreOffice keep the widths given instead of fitting the content.
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
     for cell, heading, width in zip(table.rows[0].cells, headings, widths_cm, strict=True):
-        fill_cell(cell, [heading], font, bold=True)
+        fill_cell(cell, [heading], size_pt, bold=True)
         cell.width = Cm(width)
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
+    _row_flag(table.rows[0]._tr, "w:cantSplit")
+    _row_flag(table.rows[0]._tr, "w:tblHeader")
     return table
 
 
 def add_row(
-    table: Table, cells: Sequence[Sequence[str]], font: ThaiFont, widths_cm: Sequence[float]
-) -> None:
-    """Append a row; each cell is a list of lines."""
+    table: Table,
+    cells: Sequence[Sequence[str]],
+    widths_cm: Sequence[float],
+    size_pt: float = TABLE_PT,
+    bold: bool = False,
+) -> Any:
+    """Append a row that never splits across pages; each cell is a list of lines."""
     row: Any = cast(Any, table).add_row()  # python-docx leaves add_row unannotated
+    _row_flag(row._tr, "w:cantSplit")
     for cell, lines, width in zip(row.cells, cells, widths_cm, strict=True):
-        fill_cell(cell, lines, font)
+        fill_cell(cell, lines, size_pt, bold)
         cell.width = Cm(width)
+    return row
+
+
+def shade(cell: _Cell, fill: str = "F2F2F2") -> None:
+    """A light grey background, for a row that heads a group of rows."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
 
 
 def to_bytes(doc: DocxDocument) -> bytes:

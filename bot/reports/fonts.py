@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from matplotlib.ft2font import FT2Font
+
 # (file name, family name as Word and matplotlib know it), in order of preference.
 CANDIDATES: tuple[tuple[str, str], ...] = (
     ("THSarabunNew.ttf", "TH Sarabun New"),
@@ -24,6 +26,9 @@ FONT_DIRS: tuple[Path, ...] = (
 )
 # Lets an operator point at a font file anywhere (e.g. a licensed TH Sarabun New copy).
 ENV_VAR = "ITA_THAI_FONT"
+# The consonants, vowels, baht sign and tone marks (U+0E01-U+0E3A, U+0E3F-U+0E4B; the gap
+# between is unassigned): what the reports draw.
+THAI_LETTERS = (*range(0x0E01, 0x0E3B), *range(0x0E3F, 0x0E4C))
 
 
 class FontMissingError(RuntimeError):
@@ -51,6 +56,15 @@ def _search(dirs: tuple[Path, ...]) -> ThaiFont | None:
     return None
 
 
+def covers_thai(path: Path) -> bool:
+    """Whether the font file has a glyph for every Thai consonant, vowel and tone mark."""
+    try:
+        charmap = FT2Font(str(path)).get_charmap()
+    except (OSError, RuntimeError, ValueError):
+        return False  # not a font file FreeType can read
+    return all(code in charmap for code in THAI_LETTERS)
+
+
 @cache
 def thai_font() -> ThaiFont:
     """The Thai font to render reports with, or FontMissingError with a fix."""
@@ -59,6 +73,10 @@ def thai_font() -> ThaiFont:
         path = Path(override)
         if not path.is_file():
             raise FontMissingError(f"{ENV_VAR}={override} is not a font file")
+        if not covers_thai(path):
+            raise FontMissingError(
+                f"{ENV_VAR}={override} has no Thai letters: point it at TH Sarabun New or Laksaman"
+            )
         family = next((f for n, f in CANDIDATES if n == path.name), path.stem)
         return ThaiFont(path, family)
     font = _search(FONT_DIRS)

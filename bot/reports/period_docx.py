@@ -1,107 +1,138 @@
-"""The end-of-period report: the source document's measures table with what was done.
+"""The six-month and year-end report: one row per measure and division, history in an annex.
 
-Columns follow the municipality's own table (measure, actions, responsible, period) and add
-the results month by month per division, the evidence, and the problems reported.
+The main table follows the municipality's own (measure with its actions and period, the
+responsible division) and adds the latest status and a concise result: the latest counting
+answer with its date and evidence, and the latest problem reported. The annex gives each
+(measure, division) pair's status round by round. Rounds nobody was asked in read
+"not followed up", never "not reported".
 """
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_BREAK
+from docx.table import Table
+
 from bot.present import (
     digits,
     division_name,
-    evidence_list,
+    long_date,
     measure_title,
     round_name,
     round_short,
     status_name,
-    when,
 )
-from bot.reports.docx_common import add_paragraph, add_row, add_table, finish, open_document
-from bot.reports.fonts import ThaiFont
+from bot.reports.cells import latest_answer, pair_status, pairs, problem_lines, result_lines
+from bot.reports.docx_common import (
+    add_paragraph,
+    add_row,
+    add_run,
+    add_table,
+    scale_widths,
+    shade,
+    to_bytes,
+)
+from bot.reports.docx_layout import (
+    heading_block,
+    new_document,
+    sign_lines,
+    signature_block,
+    text_width_cm,
+)
 from bot.texts import localized, t
-from storage.read_models import ItemAnswer
 from storage.report_data import PeriodMeasure, PeriodReport
 
-COLUMNS = ("measure", "actions", "responsible", "period", "results", "evidence", "problems")
-# Landscape A4 less 2 cm margins leaves 25.7 cm.
-WIDTHS_CM = (4.0, 4.5, 2.8, 2.4, 6.5, 3.0, 2.5)
+COLUMNS = ("responsible", "status", "results", "problems")
+# The results column takes most of the width; each measure heads its rows across all four.
+WEIGHTS = (3.8, 2.9, 13.6, 4.4)
+ANNEX_PT = 10.5
+TABLE_PT = 12.0
 
 
-def _who(item: ItemAnswer, lang: str) -> str:
-    return f"{round_short(item.round, lang)} {division_name(item.division, lang)}"
-
-
-def _results(m: PeriodMeasure, lang: str) -> list[str]:
-    lines = []
-    for item in m.items:
-        line = f"{_who(item, lang)}: {status_name(item.status, lang)}"
-        if item.answer is not None:
-            if item.answer.text:
-                line += f" – {item.answer.text}"
-            if item.answer.late:
-                line += " " + t("report.late_mark", lang)
-        lines.append(line)
-    return lines or [t("report.no_results", lang)]
-
-
-def _evidence(m: PeriodMeasure, lang: str) -> list[str]:
-    lines = [
-        f"{_who(i, lang)}: {evidence_list(i.answer.evidence, lang)}"
-        for i in m.items
-        if i.answer is not None and i.answer.evidence
-    ]
-    return lines or [t("report.none", lang)]
-
-
-def _problems(m: PeriodMeasure, lang: str) -> list[str]:
-    lines = [
-        f"{_who(i, lang)}: {i.answer.text or status_name('problem', lang)}"
-        for i in m.items
-        if i.answer is not None and i.answer.status == "problem"
-    ]
-    return lines or [t("report.none", lang)]
-
-
-def _row(m: PeriodMeasure, lang: str) -> list[list[str]]:
+def _measure_lines(m: PeriodMeasure, lang: str) -> list[str]:
     seq = digits(str(m.measure.seq), lang)
-    responsible = (
-        [t("plan.responsible_all", lang)]
-        if m.responsible_all
-        else [division_name(d, lang) for d in m.responsible]
-    )
-    period = m.period_text_th or f"{m.period_start.isoformat()} – {m.period_end.isoformat()}"
-    return [
-        [f"{seq}. {measure_title(m.measure, lang)}"],
-        [f"{digits(str(n), lang)}. {a}" for n, a in enumerate(m.actions_th, start=1)],
-        responsible,
-        [period],
-        _results(m, lang),
-        _evidence(m, lang),
-        _problems(m, lang),
+    actions = " ".join(f"{digits(str(n), lang)}) {a}" for n, a in enumerate(m.actions_th, start=1))
+    lines = [
+        f"{seq}. {measure_title(m.measure, lang)}",
+        f"{t('report.col.actions', lang)}: {actions}",
     ]
+    if m.period_text_th:
+        lines.append(f"{t('report.col.period', lang)}: {m.period_text_th}")
+    return lines
+
+
+def _measure_row(table: Table, m: PeriodMeasure, widths: tuple[float, ...], lang: str) -> None:
+    """The measure, its actions and period in one cell across the table, kept with its rows."""
+    row = add_row(table, [_measure_lines(m, lang), [], [], []], widths, TABLE_PT)
+    merged = row.cells[0].merge(row.cells[-1])
+    for extra in merged.paragraphs[len(_measure_lines(m, lang)) :]:
+        # merge() keeps the empty cells' paragraphs: blank lines that cost a page in all.
+        extra._p.getparent().remove(extra._p)
+    for paragraph in merged.paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
+    shade(merged)
+
+
+def _main_table(doc: DocxDocument, report: PeriodReport, tz: tzinfo, lang: str) -> None:
+    widths = scale_widths(WEIGHTS, text_width_cm(True))
+    table = add_table(doc, [t(f"report.col.{c}", lang) for c in COLUMNS], widths, TABLE_PT)
+    for m in report.measures:
+        _measure_row(table, m, widths, lang)
+        for division, items in pairs(m):
+            latest = latest_answer(items)
+            cells = [
+                [division_name(division, lang)],
+                [status_name(pair_status(items), lang)],
+                result_lines(latest, tz, lang) if latest else [t("report.no_results", lang)],
+                problem_lines(items, lang) or [t("report.none", lang)],
+            ]
+            add_row(table, cells, widths, TABLE_PT)
+
+
+def _annex(doc: DocxDocument, report: PeriodReport, lang: str) -> None:
+    add_run(doc.add_paragraph(), "").add_break(WD_BREAK.PAGE)
+    add_paragraph(doc, t("report.annex_heading", lang), bold=True, center=True, keep_next=True)
+    rounds = report.rounds
+    weights = (4.2, *([2.5] * len(rounds)))
+    widths = scale_widths(weights, text_width_cm(True))
+    headings = [t("report.col.pair", lang), *(round_short(r, lang) for r in rounds)]
+    table = add_table(doc, headings, widths, ANNEX_PT)
+    for m in report.measures:
+        for division, items in pairs(m):
+            by_round = {i.round.id: i.status for i in items}
+            label = f"{digits(str(m.measure.seq), lang)}. {division_name(division, lang)}"
+            cells = [[label]]
+            cells += [
+                [status_name(by_round[r.id], lang) if r.id in by_round else "–"] for r in rounds
+            ]
+            add_row(table, cells, widths, ANNEX_PT)
 
 
 def render_period_docx(
-    report: PeriodReport, tz: tzinfo, font: ThaiFont, generated_at: datetime, lang: str = "th"
+    report: PeriodReport, tz: tzinfo, generated_at: datetime, lang: str = "th"
 ) -> bytes:
     """The end-of-period report as a landscape .docx file."""
     header = report.header
+    doc = new_document(landscape=True)
     plan = localized(lang, header.title_th, header.title_en)
-    org = localized(lang, header.org_name_th, header.org_name_en)
-    title = t("report.period_title", lang, plan=plan)
-    doc = open_document(font, title, org, landscape=True)
+    lines = [localized(lang, header.org_name_th, header.org_name_en)]
     if report.rounds:
-        span = t(
-            "report.rounds_span",
-            lang,
-            count=digits(str(len(report.rounds)), lang),
-            first=round_name(report.rounds[0], lang),
-            last=round_name(report.rounds[-1], lang),
+        first, last = report.rounds[0], report.rounds[-1]
+        lines.append(
+            t(
+                "report.rounds_span",
+                lang,
+                count=digits(str(len(report.rounds)), lang),
+                first=round_name(first, lang),
+                last=round_name(last, lang),
+            )
         )
-        add_paragraph(doc, span, font, center=True)
-    table = add_table(doc, [t(f"report.col.{c}", lang) for c in COLUMNS], font, WIDTHS_CM)
-    for m in report.measures:
-        add_row(table, _row(m, lang), font, WIDTHS_CM)
-    return finish(doc, font, t("report.generated", lang, when=when(generated_at, tz, lang)))
+    heading_block(doc, t("report.period_title", lang, plan=plan), lines)
+    _main_table(doc, report, tz, lang)
+    prepared = sign_lines(t("report.preparer", lang), long_date(generated_at, tz, lang), lang)
+    signature_block(doc, prepared, landscape=True)
+    if report.rounds:
+        _annex(doc, report, lang)
+    return to_bytes(doc)

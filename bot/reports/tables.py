@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,10 +21,11 @@ from bot.present import (
     when,
 )
 from bot.texts import t
-from storage.read_models import MISSING, RoundSummary
+from storage.read_models import MISSING, NOT_FOLLOWED, MeasureSummary, RoundSummary
 from storage.report_data import ExportRow
 
 ANSWER_COLUMNS = (
+    "round_key",
     "round",
     "measure",
     "division",
@@ -37,9 +38,20 @@ ANSWER_COLUMNS = (
     "version",
 )
 _STATUSES = ("done", "in_progress", "not_started", "problem")
+# Excel's Thai Buddhist calendar (07) for the Thai locale (041E): real dates that sort, shown
+# with B.E. years ("20 ม.ค. 2565 14:00"); LibreOffice reads the same code.
+BE_DATETIME = "[$-107041E]d mmm yyyy hh:mm"
 # Excel refuses sheet names over 31 characters.
 _SHEET_NAME_MAX = 31
-_WIDTHS = {"measure": 40, "text": 60, "evidence": 30, "division": 28, "when": 24, "round": 24}
+_WIDTHS = {
+    "round_key": 10,
+    "measure": 40,
+    "text": 60,
+    "evidence": 30,
+    "division": 28,
+    "when": 24,
+    "round": 24,
+}
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LATE_FILL = PatternFill("solid", fgColor="FCE4D6")
 
@@ -49,10 +61,11 @@ def answer_headings(lang: str) -> list[str]:
     return [t(f"export.col.{c}", lang) for c in ANSWER_COLUMNS]
 
 
-def answer_cells(row: ExportRow, tz: tzinfo, lang: str) -> list[str]:
-    """One answer as table cells (dates with B.E. years and Arabic digits, for sorting)."""
-    answered = row.status != MISSING
+def answer_values(row: ExportRow, tz: tzinfo, lang: str) -> list[str | datetime]:
+    """One answer as table values; the time a local datetime (naive: spreadsheets want that)."""
+    answered = row.status != MISSING and row.status != NOT_FOLLOWED
     return [
+        row.round.key,
         round_label(row.round, lang),
         f"{row.measure.seq}. {measure_title(row.measure, lang)}",
         division_name(row.division, lang),
@@ -60,10 +73,19 @@ def answer_cells(row: ExportRow, tz: tzinfo, lang: str) -> list[str]:
         row.text,
         evidence_list(row.evidence, lang),
         row.person_name,
-        when(row.created_at, tz, lang, thai_digits=False) if row.created_at else "",
+        row.created_at.astimezone(tz).replace(tzinfo=None) if row.created_at else "",
         (t("export.yes", lang) if row.late else t("export.no", lang)) if answered else "",
         t("export.latest" if row.latest else "export.superseded", lang) if answered else "",
     ]
+
+
+def answer_cells(row: ExportRow, tz: tzinfo, lang: str) -> list[str]:
+    """One answer as text cells (the time with a B.E. year and Arabic digits), for CSV."""
+    values = answer_values(row, tz, lang)
+    when_at = ANSWER_COLUMNS.index("when")
+    if row.created_at is not None:
+        values[when_at] = when(row.created_at, tz, lang, thai_digits=False)
+    return [str(v) for v in values]
 
 
 def render_csv(rows: Sequence[ExportRow], tz: tzinfo, lang: str = "th") -> bytes:
@@ -91,11 +113,13 @@ def render_xlsx(
     assert isinstance(ws, Worksheet)  # a new workbook always has one worksheet
     ws.title = _sheet_title("export.sheet_answers", lang)
     ws.append(answer_headings(lang))
-    late_col = ANSWER_COLUMNS.index("late")
+    late_col = ANSWER_COLUMNS.index("late") + 1
+    when_col = ANSWER_COLUMNS.index("when") + 1
     for row in rows:
-        ws.append(answer_cells(row, tz, lang))
+        ws.append(answer_values(row, tz, lang))
+        ws.cell(ws.max_row, when_col).number_format = BE_DATETIME
         if row.late:
-            ws.cell(ws.max_row, late_col + 1).fill = _LATE_FILL
+            ws.cell(ws.max_row, late_col).fill = _LATE_FILL
     _style(ws, [_WIDTHS.get(c, 16) for c in ANSWER_COLUMNS])
 
     ss = wb.create_sheet(_sheet_title("export.sheet_summary", lang))
@@ -120,13 +144,22 @@ def render_xlsx(
                     m.answered,
                     *(m.count(s) for s in _STATUSES),
                     m.late,
-                    ", ".join(division_name(d, lang) for d in m.missing),
+                    _silent(m, lang),
                 ]
             )
     _style(ss, [24, 40, 12, 12, 12, 12, 12, 12, 10, 50])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _silent(m: MeasureSummary, lang: str) -> str:
+    """Who did not answer; a round nobody was asked in says so instead of naming everyone."""
+    if not m.missing:
+        return ""
+    if not m.followed_up:
+        return status_name(NOT_FOLLOWED, lang)
+    return ", ".join(division_name(d, lang) for d in m.missing)
 
 
 def _style(ws: Worksheet, widths: Sequence[int]) -> None:

@@ -24,7 +24,7 @@ def summary_keyboard(
     divisions: Sequence[DivisionRef],
     lang: str,
 ) -> InlineKeyboardMarkup:
-    """Open one measure (sm) or one division (sd) of the round; export the round (ex)."""
+    """Open one measure (sm) or one division (sd) of the round; export it or its memo (ex)."""
     by_measure = [
         InlineKeyboardButton(
             t("summary.btn_measure", lang, seq=m.seq), callback_data=encode("sm", round_.id, m.id)
@@ -38,7 +38,10 @@ def summary_keyboard(
         )
         for d in divisions
     ]
-    export = [InlineKeyboardButton(t("export.btn", lang), callback_data=encode("ex", round_.id, 0))]
+    export = [
+        InlineKeyboardButton(t("export.btn", lang), callback_data=encode("ex", round_.id, 0)),
+        InlineKeyboardButton(t("export.btn_memo", lang), callback_data=encode("ex", round_.id, 1)),
+    ]
     return InlineKeyboardMarkup([*_rows(by_measure, 4), *_rows(by_division, 2), export])
 
 

@@ -9,6 +9,7 @@ ICONS: dict[str, str] = {
     "not_started": "⏸️",
     "problem": "⚠️",
     "missing": "❔",
+    "not_followed": "➖",
 }
 # Chart colours per status, colour-blind-friendly (Okabe-Ito), grey for silence.
 COLOURS: dict[str, str] = {
@@ -17,7 +18,15 @@ COLOURS: dict[str, str] = {
     "not_started": "#E69F00",
     "problem": "#D55E00",
     "missing": "#BBBBBB",
+    "not_followed": "#EEEEEE",
 }
+
+# Words a document title is broken and joined around (not catalog entries: never shown alone).
+ERA_TH = "พ.ศ."
+FISCAL_YEAR_TH = "ประจำปีงบประมาณ"
+# The memo's addressee: "เทศบาลนครนครศรีธรรมราช" is headed by "นายกเทศมนตรีนครนครศรีธรรมราช".
+MUNICIPALITY_TH = "เทศบาล"
+MAYOR_TH = "นายกเทศมนตรี"
 
 TH: dict[str, str] = {
     # statuses
@@ -26,6 +35,7 @@ TH: dict[str, str] = {
     "status.not_started": "ยังไม่ได้ดำเนินการ",
     "status.problem": "มีปัญหาอุปสรรค",
     "status.missing": "ยังไม่รายงาน",
+    "status.not_followed": "ยังไม่ได้ติดตามผ่านระบบ",
     # rounds
     "report.round_monthly": "ประจำเดือน{month}",
     "report.round_month": "เดือน{month}",
@@ -80,10 +90,13 @@ TH: dict[str, str] = {
     "export.caption_png": "แผนภูมิสถานะการดำเนินการ {round}",
     "export.own_division": "เฉพาะข้อมูลของ {names}",
     "export.btn": "📄 ส่งออกรายงานรอบนี้",
+    "export.btn_memo": "📝 บันทึกข้อความเสนอผู้บริหาร",
+    "export.caption_memo": "บันทึกข้อความเสนอผู้บริหาร {round}",
     "export.failed": "ขออภัย ไม่สามารถจัดทำรายงานได้ในขณะนี้ กรุณาแจ้งผู้ดูแลระบบ",
     # spreadsheet
     "export.sheet_answers": "รายการรายงาน",
     "export.sheet_summary": "สรุปรายมาตรการ",
+    "export.col.round_key": "รหัสรอบ",
     "export.col.round": "รอบ",
     "export.col.measure": "มาตรการ",
     "export.col.division": "หน่วยงาน",
@@ -126,9 +139,39 @@ TH: dict[str, str] = {
     "report.evidence.link": "ลิงก์",
     "report.no_results": "ยังไม่มีการรายงาน",
     "report.none": "ไม่มี",
-    "report.generated": "จัดทำเมื่อ {when}",
+    "report.sign": "(ลงชื่อ) ........................................ {role}",
+    "report.sign_name": "(ชื่อ-สกุล ........................................)",
+    "report.sign_position": "ตำแหน่ง ........................................",
+    "report.sign_date": "วันที่ {date}",
+    "report.preparer": "ผู้จัดทำ",
+    "memo.title": "บันทึกข้อความ",
+    "memo.office": "ส่วนราชการ  {office}",
+    "memo.number_date": "ที่  ............................................  วันที่  {date}",
+    "memo.subject": "เรื่อง  รายงานผลการดำเนินการตาม{plan} {span}",
+    "memo.to": "เรียน  {mayor}",
+    "memo.body_plan": (
+        "ตามที่{org}ได้จัดทำ{plan} และให้หน่วยงานที่รับผิดชอบรายงานผลการดำเนินการตามมาตรการเป็นระยะ นั้น"
+    ),
+    "memo.body_result": (
+        "บัดนี้ ได้รวบรวมผลการดำเนินการ{span} เรียบร้อยแล้ว "
+        "รายการที่หน่วยงานต้องรายงานทั้งสิ้น {owed} รายการ รายงานแล้ว {answered} รายการ "
+        "ได้แก่ {tally} รายละเอียดปรากฏตามรายงานที่แนบมาพร้อมนี้"
+    ),
+    "memo.body_request": (
+        "จึงเรียนมาเพื่อโปรดทราบ และพิจารณาอนุญาตให้เผยแพร่รายงานดังกล่าวบนเว็บไซต์ของ{org} ต่อไป"
+    ),
+    "memo.count": "{status} {n} รายการ",
+    "memo.period_span": "ตั้งแต่{first} ถึง{last}",
+    "memo.coordinator": "ตำแหน่ง ........................................ ผู้ประสานงาน",
+    "memo.acknowledged": "ทราบ / อนุญาตให้เผยแพร่",
+    "report.summary_heading": "สรุปผลการรายงาน",
+    "report.col.total": "รวม",
+    "report.annex_heading": "ภาคผนวก ผลการรายงานรายรอบ",
+    "report.col.pair": "มาตรการ / หน่วยงาน",
+    "report.result_when": "(รอบ {round} รายงานเมื่อ {date})",
     "report.rounds_span": "รวม {count} รอบ ตั้งแต่{first} ถึง{last}",
-    "report.chart_title": "สถานะการดำเนินการตามมาตรการ รายรอบ",
+    "report.chart_title": "สถานะการดำเนินการตามมาตรการ {org} รอบ {rounds}",
+    "report.chart_empty": "ยังไม่มีข้อมูลการรายงาน",
     "report.chart_measure": "มาตรการที่ {seq}",
     "report.chart_ylabel": "หน่วยงาน",
 }
@@ -139,6 +182,7 @@ EN: dict[str, str] = {
     "status.not_started": "Not started",
     "status.problem": "Problem",
     "status.missing": "Not reported",
+    "status.not_followed": "Not followed up through the bot",
     "report.round_monthly": "for {month}",
     "report.round_month": "{month}",
     "report.quarter_short": "Q{n}/{year}",
@@ -192,9 +236,12 @@ EN: dict[str, str] = {
     "export.caption_png": "Status chart {round}",
     "export.own_division": "Only the data of {names}",
     "export.btn": "📄 Export this round",
+    "export.btn_memo": "📝 Cover memo to the mayor",
+    "export.caption_memo": "Cover memo to the mayor {round}",
     "export.failed": "Sorry, the reports cannot be made right now. Please tell the administrator.",
     "export.sheet_answers": "Answers",
     "export.sheet_summary": "Summary by measure",
+    "export.col.round_key": "Round key",
     "export.col.round": "Round",
     "export.col.measure": "Measure",
     "export.col.division": "Division",
@@ -236,9 +283,40 @@ EN: dict[str, str] = {
     "report.evidence.link": "link",
     "report.no_results": "Nothing reported yet",
     "report.none": "None",
-    "report.generated": "Made on {when}",
+    "report.sign": "(Signed) ........................................ {role}",
+    "report.sign_name": "(Name ........................................)",
+    "report.sign_position": "Position ........................................",
+    "report.sign_date": "Date {date}",
+    "report.preparer": "Prepared by",
+    "memo.title": "Memorandum",
+    "memo.office": "From  {office}",
+    "memo.number_date": "No.  ............................................  Date  {date}",
+    "memo.subject": "Subject  Report on carrying out the {plan} {span}",
+    "memo.to": "To  the Mayor, {mayor}",
+    "memo.body_plan": (
+        "{org} adopted the {plan}, and the responsible divisions report on carrying out "
+        "its measures from time to time."
+    ),
+    "memo.body_result": (
+        "The results {span} have now been collected: {owed} items were owed, {answered} "
+        "were answered: {tally}. The report is attached."
+    ),
+    "memo.body_request": (
+        "Submitted for your acknowledgement, and for permission to publish the report on "
+        "the website of {org}."
+    ),
+    "memo.count": "{status} {n}",
+    "memo.period_span": "from {first} to {last}",
+    "memo.coordinator": "Position ........................................ coordinator",
+    "memo.acknowledged": "Acknowledged / publication approved",
+    "report.summary_heading": "Summary of answers",
+    "report.col.total": "Total",
+    "report.annex_heading": "Annex: answers round by round",
+    "report.col.pair": "Measure / division",
+    "report.result_when": "(round {round}, reported on {date})",
     "report.rounds_span": "{count} rounds, from {first} to {last}",
-    "report.chart_title": "Status of each measure, round by round",
+    "report.chart_title": "Status of each measure, {org}, rounds {rounds}",
+    "report.chart_empty": "No answers yet",
     "report.chart_measure": "Measure {seq}",
     "report.chart_ylabel": "Divisions",
 }

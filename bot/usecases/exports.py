@@ -14,11 +14,14 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.reports.cells import period_statuses, round_statuses
 from bot.reports.chart import render_chart
-from bot.reports.fonts import ThaiFont, thai_font
+from bot.reports.fonts import thai_font
 from bot.reports.meeting_docx import render_meeting_docx
+from bot.reports.memo_docx import MemoFacts, render_memo_docx
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_csv, render_xlsx
+from bot.texts import localized
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import Scope, visible_divisions
@@ -35,9 +38,13 @@ from storage.report_data import (
 )
 from storage.summary import plan_rounds, round_summaries
 
-FORMATS = ("xlsx", "docx", "csv", "png")
+FORMATS = ("xlsx", "docx", "csv", "png", "memo")
+# The file extension of each format (the memo is a Word document too).
+EXTENSIONS = {"xlsx": "xlsx", "docx": "docx", "csv": "csv", "png": "png", "memo": "docx"}
 # What /export sends: the answers table, the meeting report and the chart.
 CHAT_FORMATS = ("xlsx", "docx", "png")
+# The second argument of the export button that asks for the cover memo instead.
+MEMO = 1
 
 
 class NoPlanError(LookupError):
@@ -71,7 +78,9 @@ class _Material:
     summaries: Sequence[RoundSummary]
     # The chart's rounds: a round's chart shows how each measure moved up to it.
     chart: Sequence[RoundSummary]
-    docx: Callable[[tzinfo, ThaiFont, datetime, str], bytes]
+    docx: Callable[[tzinfo, datetime, str], bytes]
+    header: PlanHeader
+    memo: MemoFacts | None
 
 
 def file_name(stem: str, fmt: str, division_codes: Sequence[str] = ()) -> str:
@@ -108,18 +117,20 @@ async def _round_material(
     header = await _header(session, round_.plan_id)
     rows = await export_rows(session, [round_], scope) if _tabular(formats) else []
     summary = await round_summaries(session, [round_], scope)
-    report = await round_report(session, header, round_, scope) if "docx" in formats else None
+    wants_report = "docx" in formats or "memo" in formats
+    report = await round_report(session, header, round_, scope) if wants_report else None
+    memo = MemoFacts(header, (round_,), round_statuses(report)) if report else None
     chart = summary
     if "png" in formats:
         every = await plan_rounds(session, round_.plan_id)
         earlier = [r for r in every if r.closes_at <= round_.closes_at]
         chart = await round_summaries(session, earlier, scope)
 
-    def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
+    def docx(tz: tzinfo, now: datetime, lang: str) -> bytes:
         assert report is not None
-        return render_meeting_docx(report, tz, font, now, lang)
+        return render_meeting_docx(report, tz, now, lang)
 
-    return _Material(round_.key, rows, summary, chart, docx)
+    return _Material(round_.key, rows, summary, chart, docx, header, memo)
 
 
 async def _period_material(
@@ -129,13 +140,15 @@ async def _period_material(
     rounds = await plan_rounds(session, plan_id)
     rows = await export_rows(session, rounds, scope) if _tabular(formats) else []
     summaries = await round_summaries(session, rounds, scope)
-    report = await period_report(session, header, rounds, scope) if "docx" in formats else None
+    wants_report = "docx" in formats or "memo" in formats
+    report = await period_report(session, header, rounds, scope) if wants_report else None
+    memo = MemoFacts(header, tuple(rounds), period_statuses(report)) if report else None
 
-    def docx(tz: tzinfo, font: ThaiFont, now: datetime, lang: str) -> bytes:
+    def docx(tz: tzinfo, now: datetime, lang: str) -> bytes:
         assert report is not None
-        return render_period_docx(report, tz, font, now, lang)
+        return render_period_docx(report, tz, now, lang)
 
-    return _Material(f"{header.code}-period", rows, summaries, summaries, docx)
+    return _Material(f"{header.code}-period", rows, summaries, summaries, docx, header, memo)
 
 
 def _render(
@@ -154,10 +167,17 @@ def _render(
         elif fmt == "csv":
             data = render_csv(material.rows, tz, lang)
         elif fmt == "docx":
-            data = material.docx(tz, thai_font(), now, lang)
+            thai_font()  # the documents name the office font; still refuse without a Thai one
+            data = material.docx(tz, now, lang)
+        elif fmt == "memo":
+            thai_font()
+            assert material.memo is not None
+            data = render_memo_docx(material.memo, tz, now, lang)
         else:
-            data = render_chart(material.chart, thai_font(), lang)
-        out.append(ReportFile(fmt, file_name(material.stem, fmt, codes), data))
+            org = localized(lang, material.header.org_name_th, material.header.org_name_en)
+            data = render_chart(material.chart, thai_font(), lang, org)
+        stem = f"{material.stem}-memo" if fmt == "memo" else material.stem
+        out.append(ReportFile(fmt, file_name(stem, EXTENSIONS[fmt], codes), data))
     return tuple(out)
 
 

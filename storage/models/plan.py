@@ -50,6 +50,8 @@ class Division(Base):
     in_all: Mapped[bool] = mapped_column(Boolean, default=True)
     example: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where the plan file lists it: reports and views show divisions as the organisation does.
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organization: Mapped[Organization] = relationship(back_populates="divisions")
 

@@ -7,11 +7,13 @@ import io
 import json
 from pathlib import Path
 
+import matplotlib
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
 from bot.cli import main
+from bot.reports import fonts
 from storage.db import create_engine, session_factory
 from tests.factories import seed_plan
 from tests.report_factories import scenario
@@ -51,8 +53,9 @@ def test_report_period(cli_db: Path) -> None:
     out = cli_db / "period.docx"
     assert main(["report", "--period", "--format", "docx", "-o", str(out)]) == 0
     doc = Document(io.BytesIO(out.read_bytes()))
-    assert doc.tables[0].rows[0].cells[0].text == "มาตรการ/แนวทาง"
-    assert len(doc.tables[0].rows) == 8
+    assert doc.tables[0].rows[0].cells[0].text == "ผู้รับผิดชอบ"
+    # Heading, then each of the 7 measures over its responsible divisions' rows (31 in all).
+    assert len(doc.tables[0].rows) == 1 + 7 + 31
     xlsx = cli_db / "period.xlsx"
     assert main(["report", "--period", "--format", "xlsx", "-o", str(xlsx)]) == 0
     rounds = {
@@ -67,11 +70,13 @@ def test_summary_text_and_json(cli_db: Path, capsys: pytest.CaptureFixture[str])
     assert data["round"]["label_th"] == "ประจำเดือนมกราคม ๒๕๖๕"
     assert data["answered"] == 4 and data["late"] == 1
     assert data["measures"][0]["counts"]["done"] == 1
+    assert data["round"]["closes_at"] == "2022-01-26T09:30+07:00"  # local, as `schedule --json`
     assert main(["summary", "--round", "2565-Q1"]) == 0
     text = capsys.readouterr().out
     assert "ไตรมาสที่ ๑ ปีงบประมาณ ๒๕๖๕" in text and "answered 1/1" in text
     assert main(["summary"]) == 0  # the current round: the most recently closed one
-    assert "round 2565-01" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "round 2565-01" in text and "26 ม.ค. 2565" in text  # B.E., local, as `schedule`
 
 
 @pytest.mark.parametrize(
@@ -84,6 +89,9 @@ def test_summary_text_and_json(cli_db: Path, capsys: pytest.CaptureFixture[str])
             "does not exist",
         ),
         (["report", "--round", "2565-01", "--format", "xlsx", "-o", "."], "directory"),
+        (["report", "--round", "2565-01", "--format", "docx", "-o", "x.xlsx"], "does not match"),
+        (["report", "--round", "2565-01", "-o", "x.xlsx.txt"], "cannot tell the format"),
+        (["report", "--round", "2565-01", "--memo", "-o", "x.xlsx"], "--memo writes a .docx"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -92,4 +100,51 @@ def test_bad_input_is_one_line_and_exit_2(
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("ita-followup: error:") and fragment in err[0]
-    assert not (cli_db / "x.xlsx").exists()
+    assert not (cli_db / "x.xlsx").exists() and not Path("x.xlsx").exists()
+
+
+def test_format_follows_the_output_extension(cli_db: Path) -> None:
+    out = cli_db / "jan.xlsx"
+    assert main(["report", "--round", "2565-01", "-o", str(out)]) == 0
+    assert load_workbook(out).sheetnames[0] == "รายการรายงาน"
+
+
+def test_font_without_thai_is_refused(
+    cli_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dejavu = Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"
+    monkeypatch.setenv(fonts.ENV_VAR, str(dejavu))
+    fonts.thai_font.cache_clear()
+    out = cli_db / "jan.docx"
+    try:
+        assert main(["report", "--round", "2565-01", "--format", "docx", "-o", str(out)]) == 2
+    finally:
+        fonts.thai_font.cache_clear()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "has no Thai letters" in err[0]
+    assert not out.exists()
+    installed = fonts._search(fonts.FONT_DIRS)
+    assert installed is not None and fonts.covers_thai(installed.path)
+    assert not fonts.covers_thai(dejavu) and not fonts.covers_thai(cli_db)
+
+
+def test_report_memo(cli_db: Path) -> None:
+    out = cli_db / "memo.docx"
+    assert main(["report", "--round", "2565-01", "--memo", "-o", str(out)]) == 0
+    text = [p.text for p in Document(str(out)).paragraphs]
+    assert text[0] == "บันทึกข้อความ"
+    assert text[1] == "ส่วนราชการ  เทศบาลนครนครศรีธรรมราช"
+    assert text[2].startswith("ที่  ") and "วันที่  " in text[2]
+    assert text[3].startswith("เรื่อง  รายงานผลการดำเนินการตามมาตรการ")
+    assert text[3].endswith("ประจำเดือนมกราคม ๒๕๖๕")
+    assert text[4] == "เรียน  นายกเทศมนตรีนครนครศรีธรรมราช"
+    body = text[6]
+    # Counted from the same data as the meeting report: 30 owed, 4 answered.
+    assert "ทั้งสิ้น ๓๐ รายการ รายงานแล้ว ๔ รายการ" in body and "ยังไม่รายงาน ๒๖ รายการ" in body
+    assert text[7].startswith("จึงเรียนมาเพื่อโปรดทราบ")
+    assert any(p.startswith("(ลงชื่อ)") for p in text[8:])
+    assert any("ทราบ" in p for p in text[-4:])
+    period = cli_db / "period-memo.docx"
+    assert main(["report", "--period", "--memo", "-o", str(period)]) == 0
+    subject = Document(str(period)).paragraphs[3].text
+    assert "ตั้งแต่เดือนธันวาคม ๒๕๖๔ ถึงเดือนมกราคม ๒๕๖๕" in subject

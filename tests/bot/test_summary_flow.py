@@ -136,9 +136,10 @@ async def test_head_sees_only_own_division(
     assert "เฉพาะข้อมูลของ สำนักคลัง" in (xlsx.caption or "")
     wb = load_workbook(io.BytesIO(xlsx.file_bytes or b""))
     rows = list(wb["รายการรายงาน"].iter_rows(values_only=True))[1:]
-    assert rows and {r[2] for r in rows} == {"สำนักคลัง"}
+    assert rows and {r[3] for r in rows} == {"สำนักคลัง"}  # after the round key and round
     doc = Document(io.BytesIO(docx.file_bytes or b""))
-    cells = {c.text for t in doc.tables for row in t.rows[1:] for c in row.cells[:1]}
+    # The summary table first (by measure), then one table per measure (by division).
+    cells = {c.text for t in doc.tables[1:] for row in t.rows[1:] for c in row.cells[:1]}
     assert cells == {"สำนักคลัง"}
 
 

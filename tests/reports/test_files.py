@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reports import fonts
 from bot.reports.chart import chart_texts, register_font, render_chart
+from bot.reports.docx_common import DOC_FONT
 from bot.reports.fonts import FontMissingError, thai_font
 from bot.reports.meeting_docx import render_meeting_docx
 from bot.reports.period_docx import render_period_docx
@@ -80,14 +81,14 @@ def test_xlsx_has_every_answer_in_thai(data: Data) -> None:
     ws = wb["รายการรายงาน"]
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
-    assert head[:4] == ("รอบ", "มาตรการ", "หน่วยงาน", "สถานะ")
+    assert head[:5] == ("รหัสรอบ", "รอบ", "มาตรการ", "หน่วยงาน", "สถานะ")
     assert "วันเวลาที่รายงาน (พ.ศ.)" in head and "รายงานล่าช้า" in head
     body = [dict(zip(head, r, strict=True)) for r in rows[1:]]
     answered = [r for r in body if r["สถานะ"] != "ยังไม่รายงาน"]
     assert len(answered) == data.jan_report_count
     assert {r["ผลการดำเนินการ"] for r in answered if r["ผลการดำเนินการ"]} == data.jan_texts
-    assert all(str(r["วันเวลาที่รายงาน (พ.ศ.)"]).find("2565") > 0 for r in answered)
-    assert {r["รอบ"] for r in body} == {"ประจำเดือนมกราคม ๒๕๖๕"}
+    assert all(isinstance(r["วันเวลาที่รายงาน (พ.ศ.)"], datetime) for r in answered)
+    assert {(r["รหัสรอบ"], r["รอบ"]) for r in body} == {("2565-01", "ประจำเดือนมกราคม ๒๕๖๕")}
     late = [r for r in answered if r["รายงานล่าช้า"] == "รายงานล่าช้า"]
     assert [r["หน่วยงาน"] for r in late] == ["สำนักปลัดเทศบาล"]
     fin = [r for r in answered if r["หน่วยงาน"] == "สำนักคลัง"]
@@ -103,7 +104,8 @@ def test_csv_is_utf8_with_bom(data: Data) -> None:
     raw = render_csv(data.rows, TZ)
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][0] == "รอบ" and len(rows) == 1 + len(data.rows)
+    assert rows[0][:2] == ["รหัสรอบ", "รอบ"] and len(rows) == 1 + len(data.rows)
+    assert any("2565" in r[8] for r in rows[1:])  # the time as text with its B.E. year
     assert any("ติดป้าย <ขั้นตอน> & แผนผัง" in r for r in rows)
 
 
@@ -115,12 +117,13 @@ def _docx_text(raw: bytes) -> tuple[list[str], list[list[list[str]]], object]:
 
 
 def test_meeting_docx(data: Data) -> None:
-    font = thai_font()
-    paragraphs, tables, doc = _docx_text(render_meeting_docx(data.meeting, TZ, font, NOW))
+    paragraphs, tables, doc = _docx_text(render_meeting_docx(data.meeting, TZ, NOW))
     assert "เทศบาลนครนครศรีธรรมราช" in paragraphs
     assert "การประชุมหัวหน้าส่วนราชการประจำเดือนมกราคม ๒๕๖๕ เมื่อวันที่ ๒๖ มกราคม ๒๕๖๕" in paragraphs
     assert "ผลการดำเนินการประจำเดือนมกราคม ๒๕๖๕" in paragraphs
     assert any(p.startswith("มาตรการที่ ๑ สร้างการรับรู้") for p in paragraphs)
+    summary, *tables = tables
+    assert summary[-1][:3] == ["รวม", "๓๐", "๔"]
     assert len(tables) == 6
     assert all(t[0] == ["หน่วยงาน", "สถานะ", "ผลการดำเนินการ"] for t in tables)
     cells = "\n".join(c for t in tables for row in t for c in row)
@@ -136,37 +139,35 @@ def test_meeting_docx(data: Data) -> None:
     runs = body.iter(qn("w:r"))
     for run in runs:
         rpr = run.find(qn("w:rPr"))
-        assert rpr.find(qn("w:rFonts")).get(qn("w:cs")) == font.family
+        assert rpr.find(qn("w:rFonts")).get(qn("w:cs")) == DOC_FONT
         assert rpr.find(qn("w:szCs")) is not None
 
 
 def test_period_docx_mirrors_the_document_table(data: Data) -> None:
-    paragraphs, tables, _ = _docx_text(render_period_docx(data.period, TZ, thai_font(), NOW))
+    paragraphs, tables, _ = _docx_text(render_period_docx(data.period, TZ, NOW))
     assert paragraphs[0] == (
-        "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๖๕"
+        "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส\nประจำปีงบประมาณ พ.ศ.\u00a0๒๕๖๕"
     )
     assert paragraphs[2] == "รวม ๓ รอบ ตั้งแต่เดือนธันวาคม ๒๕๖๔ ถึงเดือนมกราคม ๒๕๖๕"
-    [table] = tables
-    assert table[0] == [
-        "มาตรการ/แนวทาง",
-        "วิธีดำเนินการ",
-        "ผู้รับผิดชอบ",
-        "ระยะเวลาดำเนินการ",
-        "ผลการดำเนินการ",
-        "หลักฐาน/เอกสารอ้างอิง",
-        "ปัญหาอุปสรรค/ข้อเสนอแนะ",
-    ]
-    assert len(table) == 1 + 7
-    m1, m3, m4, m7 = table[1], table[3], table[4], table[7]
-    assert m1[2] == "สำนักคลัง" and m1[3] == "ตุลาคม ๖๔ – มีนาคม ๖๕"
-    assert m1[1].startswith("๑. จัดทำรายงานผลการใช้จ่ายงบประมาณ")
-    assert "ธ.ค. ๖๔ สำนักคลัง: อยู่ระหว่างดำเนินการ – เริ่มจัดทำรายงาน" in m1[4]
-    assert "ม.ค. ๖๕ สำนักคลัง: ดำเนินการแล้ว" in m1[4]
-    assert "รายงานงบ.pdf" in m1[5]
-    assert m3[2] == "ทุกหน่วยงาน"
-    assert "เว็บไซต์ล่มบ่อย ขาดงบประมาณ" in m4[6] and "https://www.nakhoncity.org" in m4[5]
-    assert "ไตรมาส ๑/๖๕ กองยุทธศาสตร์และงบประมาณ: ดำเนินการแล้ว" in m7[4]
-    assert m7[6] == "ไม่มี"
+    main, annex = tables
+    assert main[0] == ["ผู้รับผิดชอบ", "สถานะ", "ผลการดำเนินการ", "ปัญหาอุปสรรค/ข้อเสนอแนะ"]
+    rows = {r[0]: r for r in main[1:]}
+    m1 = main[1][0]
+    assert m1.startswith("๑. สร้างการรับรู้") and "วิธีดำเนินการ: ๑) จัดทำรายงานผลการใช้จ่าย" in m1
+    assert "ระยะเวลาดำเนินการ: ตุลาคม ๖๔ – มีนาคม ๖๕" in m1
+    fin = main[2]
+    assert fin[:2] == ["สำนักคลัง", "ดำเนินการแล้ว"]
+    assert "เผยแพร่รายงานการใช้จ่ายงบประมาณ" in fin[2] and "รายงานงบ.pdf" in fin[2].replace(
+        "\u200b", ""
+    )
+    assert "เริ่มจัดทำรายงาน" not in fin[2]  # the latest answer only; the annex has the rest
+    strat = next(r for r in main[1:] if r[0] == "กองยุทธศาสตร์และงบประมาณ" and "ล่ม" in r[3])
+    assert strat[1] == "มีปัญหาอุปสรรค" and "https://www.nakhoncity.org" in strat[2].replace(
+        "\u200b", ""
+    )
+    assert rows["หน่วยตรวจสอบภายใน"][1] == "ยังไม่รายงาน"
+    assert annex[0] == ["มาตรการ / หน่วยงาน", "ธ.ค. ๖๔", "ไตรมาส ๑/๖๕", "ม.ค. ๖๕"]
+    assert annex[1] == ["๑. สำนักคลัง", "อยู่ระหว่างดำเนินการ", "–", "ดำเนินการแล้ว"]
 
 
 def test_chart_font_covers_every_thai_label(data: Data) -> None:

@@ -1,8 +1,9 @@
-"""/export and its button (ex): the round's XLSX, meeting DOCX and chart PNG as documents."""
+"""/export and its buttons (ex): the round's XLSX, meeting DOCX and chart PNG, or its memo."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from telegram import Update
 
@@ -15,7 +16,7 @@ from bot.telegram.replies import send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import file_caption
 from bot.texts import t
-from bot.usecases.exports import export_round
+from bot.usecases.exports import CHAT_FORMATS, MEMO, export_round
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import choose_round
 from storage.read_models import RoundInfo
@@ -23,7 +24,9 @@ from storage.read_models import RoundInfo
 log = logging.getLogger("bot.summary")
 
 
-async def _send_files(update: Update, context: BotContext, round_: RoundInfo) -> None:
+async def _send_files(
+    update: Update, context: BotContext, round_: RoundInfo, formats: Sequence[str] = CHAT_FORMATS
+) -> None:
     """Say the files are coming (rendering takes a moment), then send them."""
     chat, lang = update.effective_chat, context.lang
     if chat is None:
@@ -34,7 +37,7 @@ async def _send_files(update: Update, context: BotContext, round_: RoundInfo) ->
         update, (t("export.preparing", lang, round=round_label(round_, lang)), None), html=False
     )
     try:
-        export = await export_round(context.core, sender(context), round_)
+        export = await export_round(context.core, sender(context), round_, formats)
     except FontMissingError:
         log.exception("cannot render reports: no Thai font")
         await send(update, (t("export.failed", lang), None), html=False)
@@ -52,11 +55,12 @@ async def export_command(update: Update, context: BotContext) -> None:
 
 
 async def export_button(update: Update, context: BotContext, cb: Callback) -> None:
-    """ex: the files of the round on the button (scoped like /export)."""
+    """ex: the files of the round on the button (scoped like /export); ex ROUND 1: the memo."""
     work = choose_round(context.core, sender(context), round_id=cb.args[0])
     round_ = await attempt(update, context, work)
     if not isinstance(round_, Refused):
-        await _send_files(update, context, round_)
+        memo = len(cb.args) > 1 and cb.args[1] == MEMO
+        await _send_files(update, context, round_, ("memo",) if memo else CHAT_FORMATS)
 
 
 BUTTONS: dict[str, ButtonHandler] = {"ex": export_button}

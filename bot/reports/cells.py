@@ -1,0 +1,130 @@
+"""What each report column says: one place for the DOCX reports, the memo and the XLSX.
+
+Each function turns a read model into the lines of one cell; the renderers only lay them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from bot.present import (
+    digits,
+    evidence_label,
+    round_month,
+    round_short,
+    short_date,
+    status_name,
+    when,
+)
+from bot.texts import t
+from storage.read_models import (
+    MISSING,
+    NOT_FOLLOWED,
+    Answer,
+    DivisionRef,
+    EvidenceRef,
+    ItemAnswer,
+)
+from storage.report_data import PeriodMeasure, PeriodReport, RoundReport
+
+
+def breakable(text: str) -> str:
+    """Let a URL or file name wrap only after its separators (a zero-width space after each)."""
+    return "".join(c + "\u200b" if c in "/._-?&=" else c for c in text)
+
+
+def evidence_cell(items: Sequence[EvidenceRef], lang: str) -> str:
+    """The evidence of an answer, names and links breakable at their separators."""
+    return ", ".join(breakable(evidence_label(e, lang)) for e in items)
+
+
+def status_lines(item: ItemAnswer, lang: str) -> list[str]:
+    """The status in words, and the late mark when the answer came after the round closed."""
+    lines = [status_name(item.status, lang)]
+    if item.answer is not None and item.answer.late:
+        lines.append(t("report.late_mark", lang))
+    return lines
+
+
+def answer_lines(answer: Answer | None, tz: tzinfo, lang: str) -> list[str]:
+    """What was done: the answer's text, its evidence, who reported it and when."""
+    if answer is None:
+        return []
+    lines = [answer.text] if answer.text else []
+    if answer.evidence:
+        lines.append(t("report.evidence_line", lang, items=evidence_cell(answer.evidence, lang)))
+    lines.append(
+        t(
+            "report.reported_by",
+            lang,
+            name=answer.person_name,
+            when=when(answer.created_at, tz, lang),
+        )
+    )
+    return lines
+
+
+def result_lines(item: ItemAnswer, tz: tzinfo, lang: str) -> list[str]:
+    """A concise result for the period report: text, the round and date it came in, evidence."""
+    answer = item.answer
+    if answer is None:
+        return []
+    lines = [answer.text] if answer.text else []
+    source = t(
+        "report.result_when",
+        lang,
+        round=round_short(item.round, lang),
+        date=short_date(answer.created_at, tz, lang),
+    )
+    if answer.evidence:
+        evidence = t("report.evidence_line", lang, items=evidence_cell(answer.evidence, lang))
+        source = f"{source} {evidence}"
+    # One paragraph: a row of the period table stays two lines high where it can.
+    return [" ".join([*lines, source])]
+
+
+def count_cells(counts: Sequence[int], lang: str) -> list[list[str]]:
+    """Numbers as cells, in Thai digits for Thai."""
+    return [[digits(str(n), lang)] for n in counts]
+
+
+def latest_answer(items: Sequence[ItemAnswer]) -> ItemAnswer | None:
+    """The last item (in round order) that has an answer."""
+    return next((i for i in reversed(items) if i.answer is not None), None)
+
+
+def pair_status(items: Sequence[ItemAnswer]) -> str:
+    """A pair's status over a period: its latest answer's; else missing if it was ever asked."""
+    latest = latest_answer(items)
+    if latest is not None:
+        return latest.status
+    asked = any(i.round.followed_up for i in items)
+    return MISSING if asked else NOT_FOLLOWED
+
+
+def problem_lines(items: Sequence[ItemAnswer], lang: str) -> list[str]:
+    """The latest problem a pair reported, with its round; empty when it reported none."""
+    found = next(
+        (i for i in reversed(items) if i.answer is not None and i.answer.status == "problem"),
+        None,
+    )
+    if found is None or found.answer is None:
+        return []
+    text = found.answer.text or status_name("problem", lang)
+    return [f"{round_month(found.round, lang)}: {text}"]
+
+
+def pairs(m: PeriodMeasure) -> list[tuple[DivisionRef, list[ItemAnswer]]]:
+    """Each responsible division of a period's measure with its items, in plan order."""
+    return [(d, [i for i in m.items if i.division.id == d.id]) for d in m.responsible]
+
+
+def round_statuses(report: RoundReport) -> tuple[str, ...]:
+    """Each owed item's status in a round (what the meeting report's summary counts)."""
+    return tuple(i.status for d in report.measures for i in d.items)
+
+
+def period_statuses(report: PeriodReport) -> tuple[str, ...]:
+    """Each (measure, division) pair's status over a period (what the period report shows)."""
+    return tuple(pair_status(items) for m in report.measures for _, items in pairs(m))
