@@ -56,7 +56,9 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     for f in made.files:
         (out / f.name).write_bytes(f.data)
     (out / "summary.txt").write_text(summary_text(made.summary.summary, settings) + "\n", "utf-8")
-    payload = json.dumps(summary_json(made.summary.summary), ensure_ascii=False, indent=2)
+    payload = json.dumps(
+        summary_json(made.summary.summary, settings.tz), ensure_ascii=False, indent=2
+    )
     (out / "summary.json").write_text(payload + "\n", encoding="utf-8")
     print(
         f"demo in {out}: {len(made.round_keys)} rounds ({', '.join(made.round_keys)}), "
