@@ -72,11 +72,11 @@ async def silent_division_ids(session: AsyncSession, round_id: int) -> set[int]:
 
 
 async def round_divisions(session: AsyncSession, round_id: int) -> list[Division]:
-    """The divisions asked in a round, by code."""
+    """The divisions asked in a round, as the plan file lists them."""
     q = (
         select(Division)
         .where(Division.id.in_(select(RoundItem.division_id).where(RoundItem.round_id == round_id)))
-        .order_by(Division.code)
+        .order_by(Division.position, Division.code)
     )
     return list(await session.scalars(q))
 

@@ -87,7 +87,8 @@ async def silent_divisions(
         owed.setdefault(item.division.id, []).append(item.answer is not None)
         if item.answer is None:
             missing.setdefault(item.division.id, []).append(item.measure)
-    silent = sorted(missing, key=lambda d: refs[d].code)
+    # As the organisation lists them (the plan file's order), code breaking ties.
+    silent = sorted(missing, key=lambda d: (refs[d].position, refs[d].code))
     if not silent:
         return []
     people = await division_members(session, silent)

@@ -53,6 +53,11 @@ def _cut(text: str, lang: str) -> str:
     return head + "\n" + t("rounds.digest_cut", lang)
 
 
+def _digest_order(line: DigestDivision) -> tuple[bool, int, str]:
+    division = line.division
+    return (line.done, division.position if division else 0, division.code if division else "")
+
+
 class Renderer:
     """Builds notification texts from what the rounds use case read, in the recipient's language."""
 
@@ -136,8 +141,8 @@ class Renderer:
         quarterly = notice.round.kind == "quarterly"
         head = "rounds.digest_quarterly" if quarterly else "rounds.digest_monthly"
         lines = [t(head, lang, **values), ""]
-        # Missing divisions first: that is what a coordinator acts on.
-        order = sorted(notice.digest, key=lambda d: (d.done, d.division.code if d.division else ""))
+        # Missing divisions first (what a coordinator acts on), each group in plan-file order.
+        order = sorted(notice.digest, key=_digest_order)
         for line in order:
             lines.extend(self._digest_lines(line, lang))
         return Rendered(_cut("\n".join(lines), lang))
