@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.base import PROG, CliApp, CliError, command
+from bot.cli.dates import cli_date
 from bot.present import round_label
 from bot.settings import Settings
-from bot.usecases.exports import export_period, export_round
+from bot.usecases.exports import Span, export_period, export_round
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import choose_round, summary
 from scheduler.thaidate import format_datetime
@@ -36,6 +37,12 @@ def register(sub: Any) -> None:
         "--period",
         action="store_true",
         help="the whole plan period (docx: the end-of-period report)",
+    )
+    report.add_argument(
+        "--from", dest="from_date", type=cli_date, help="with --period: first day, YYYY-MM-DD"
+    )
+    report.add_argument(
+        "--to", dest="to_date", type=cli_date, help="with --period: last day, YYYY-MM-DD"
     )
     report.add_argument("--format", choices=FILE_FORMATS, help="default: from the -o extension")
     report.add_argument(
@@ -76,13 +83,27 @@ def report_format(args: argparse.Namespace) -> str:
     return str(fmt)
 
 
+def report_span(args: argparse.Namespace) -> Span | None:
+    """The part of the plan period that --from/--to name (both or neither, with --period)."""
+    if args.from_date is None and args.to_date is None:
+        return None
+    if not args.period:
+        raise CliError("--from and --to go with --period (a round is named with --round)")
+    if args.from_date is None or args.to_date is None:
+        raise CliError("give both --from and --to, e.g. --from 2021-10-01 --to 2022-03-31")
+    if args.from_date > args.to_date:
+        raise CliError(f"--from {args.from_date} is after --to {args.to_date}; swap them")
+    return Span(args.from_date, args.to_date)
+
+
 async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
     # Refuse before any work, so a mistake costs nothing and writes nothing.
     _check_writable(args.output)
     formats = [report_format(args)]
+    span = report_span(args)
     try:
         if args.period:
-            files = await export_period(app.core, formats)
+            files = await export_period(app.core, formats, span=span)
         else:
             round_ = await choose_round(app.core, None, args.round)
             files = (await export_round(app.core, None, round_, formats)).files
@@ -114,6 +135,12 @@ def _cli_error(refusal: Refused, key: str | None) -> CliError:
         return CliError(f"no plan found: import one with `{PROG} plan import FILE`")
     if refusal.reason == "no_round":
         return CliError("there is no round yet")
+    if refusal.reason == "no_round_in_span":
+        start, end = refusal.values["start"], refusal.values["end"]
+        return CliError(
+            f"no round of the plan lies wholly between {start} and {end}; "
+            f"see `{PROG} schedule` for the rounds and their months"
+        )
     return CliError(f"no round with key {key!r} (expected e.g. 2565-01 or 2565-Q1)")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -134,10 +134,16 @@ async def _round_material(
 
 
 async def _period_material(
-    session: AsyncSession, plan_id: int, formats: Collection[str], scope: Scope
+    session: AsyncSession,
+    plan_id: int,
+    formats: Collection[str],
+    scope: Scope,
+    span: Span | None = None,
 ) -> _Material:
     header = await _header(session, plan_id)
-    rounds = await plan_rounds(session, plan_id)
+    rounds = [r for r in await plan_rounds(session, plan_id) if span is None or span.holds(r)]
+    if not rounds and span is not None:
+        raise Refused("no_round_in_span", start=span.start, end=span.end)
     rows = await export_rows(session, rounds, scope) if _tabular(formats) else []
     summaries = await round_summaries(session, rounds, scope)
     wants_report = "docx" in formats or "memo" in formats
@@ -148,7 +154,8 @@ async def _period_material(
         assert report is not None
         return render_period_docx(report, tz, now, lang)
 
-    return _Material(f"{header.code}-period", rows, summaries, summaries, docx, header, memo)
+    stem = f"{header.code}-period" + (f"-{span.start}_{span.end}" if span else "")
+    return _Material(stem, rows, summaries, summaries, docx, header, memo)
 
 
 def _render(
@@ -200,15 +207,32 @@ async def export_round(
 
 
 async def export_period(
-    core: Core, formats: Collection[str], lang: str = "th"
+    core: Core, formats: Collection[str], lang: str = "th", span: Span | None = None
 ) -> tuple[ReportFile, ...]:
-    """The operator's files of the current plan's whole period; Refused when there is no plan."""
+    """The operator's files of the current plan's period (or of the rounds inside `span`).
+
+    A span is a part of the period such as the six-month report's October to March: the
+    rounds whose whole reporting period lies inside it. Refused when there is no plan, or
+    when no round lies inside the span.
+    """
     async with core.uow() as uow:
         plan = await current_plan(uow.session)
         if plan is None:
             raise Refused("no_plan")
-        material = await _period_material(uow.session, plan.id, formats, None)
+        material = await _period_material(uow.session, plan.id, formats, None, span)
     return await asyncio.to_thread(_render, material, formats, [], core.rules.tz, core.now(), lang)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A part of the plan period, first and last day included (e.g. 2021-10-01 to 2022-03-31)."""
+
+    start: date
+    end: date
+
+    def holds(self, r: RoundInfo) -> bool:
+        """Whether the round's whole reporting period lies inside the span."""
+        return self.start <= r.covers_start and r.covers_end <= self.end
 
 
 def _tabular(formats: Collection[str]) -> bool:

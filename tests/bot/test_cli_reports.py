@@ -64,6 +64,19 @@ def test_report_period(cli_db: Path) -> None:
     assert len(rounds) == 3
 
 
+def test_report_part_of_the_period(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 1 October 2564 (B.E. accepted) to 15 January 2022: the December round and the first
+    # quarter; not January's round, whose month only begins inside the span.
+    xlsx = cli_db / "q1.xlsx"
+    argv = ["report", "--period", "--from", "2564-10-01", "--to", "2022-01-15", "-o", str(xlsx)]
+    assert main(argv) == 0
+    rows = load_workbook(xlsx)["รายการรายงาน"].iter_rows(min_row=2, values_only=True)
+    assert {r[0] for r in rows} == {"2564-12", "2565-Q1"}
+    docx = cli_db / "q1.docx"
+    assert main([*argv[:-2], "-o", str(docx)]) == 0
+    assert "wrote" in capsys.readouterr().out
+
+
 def test_summary_text_and_json(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summary", "--round", "2565-01", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -92,6 +105,16 @@ def test_summary_text_and_json(cli_db: Path, capsys: pytest.CaptureFixture[str])
         (["report", "--round", "2565-01", "--format", "docx", "-o", "x.xlsx"], "does not match"),
         (["report", "--round", "2565-01", "-o", "x.xlsx.txt"], "cannot tell the format"),
         (["report", "--round", "2565-01", "--memo", "-o", "x.xlsx"], "--memo writes a .docx"),
+        (["report", "--round", "2565-01", "--from", "2021-10-01", "-o", "x.xlsx"], "--period"),
+        (["report", "--period", "--from", "2021-10-01", "-o", "x.xlsx"], "both --from and --to"),
+        (
+            ["report", "--period", "--from", "2022-03-31", "--to", "2021-10-01", "-o", "x.xlsx"],
+            "swap them",
+        ),
+        (
+            ["report", "--period", "--from", "2023-01-01", "--to", "2023-03-31", "-o", "x.xlsx"],
+            "no round of the plan lies wholly between 2023-01-01 and 2023-03-31",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
