@@ -19,6 +19,7 @@ from bot.cli.dates import cli_date
 from bot.present import round_label
 from bot.settings import Settings
 from bot.usecases.exports import Span, export_period, export_round
+from bot.usecases.planned import planned_summary
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import choose_round, summary
 from scheduler.thaidate import format_datetime
@@ -118,14 +119,26 @@ async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
 
 
 async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
+    planned = False
     try:
         view = await summary(app.core, None, args.round)
     except Refused as refusal:
-        raise _cli_error(refusal, args.round) from None
+        if refusal.reason != "unknown_round":
+            raise _cli_error(refusal, args.round) from None
+        # Not made yet: the schedule may list it (the tick makes a round at its opening).
+        try:
+            view, planned = await planned_summary(app.core, args.round), True
+        except Refused as unknown:
+            raise _cli_error(unknown, args.round) from None
+    tz = app.settings.tz
     if args.json:
-        print(json.dumps(summary_json(view.summary, app.settings.tz), ensure_ascii=False, indent=2))
-    else:
-        print(summary_text(view.summary, app.settings))
+        payload = summary_json(view.summary, tz) | {"not_yet_open": planned}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    print(summary_text(view.summary, app.settings))
+    if planned:
+        opens = format_datetime(view.summary.round.opens_at, tz, lang="th", thai_digits=False)
+        print(f"not yet open: the round opens {opens} ({app.settings.timezone}); nothing asked yet")
     return 0
 
 

@@ -92,6 +92,31 @@ def test_summary_text_and_json(cli_db: Path, capsys: pytest.CaptureFixture[str])
     assert "round 2565-01" in text and "26 ม.ค. 2565" in text  # B.E., local, as `schedule`
 
 
+def test_a_round_the_schedule_lists_is_summarised_before_it_is_made(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only the plan is imported: no tick has run, so no round row exists yet.
+    asyncio.run(_seed_only(cli_env))
+    assert main(["summary", "--round", "2565-02"]) == 0
+    text = capsys.readouterr().out
+    assert "round 2565-02 (monthly)" in text and "answered 0/" in text
+    assert "not yet open: the round opens" in text and "2565" in text  # B.E., as `schedule`
+    assert main(["summary", "--round", "2565-02", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["not_yet_open"] is True and data["answered"] == 0 and data["owed"] > 0
+    # A key the schedule does not list is still one line and exit 2.
+    assert main(["summary", "--round", "2599-02"]) == 2
+    assert "no round with key '2599-02'" in capsys.readouterr().err
+
+
+async def _seed_only(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        await seed_plan(session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
