@@ -82,14 +82,19 @@ def round_month(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
     return format_date(_month_of(r), lang=lang, style="month", thai_digits=thai_digits)
 
 
-def round_name(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
-    """The round as a noun that reads after "from"/"to": its month, or its fiscal quarter."""
+def _round_words(r: RoundInfo, lang: str, thai_digits: bool, monthly_key: str) -> str:
+    # A quarterly round is its fiscal quarter; a monthly one its month, in the given phrase.
     if r.kind == "quarterly":
         try:
             return quarter_from_key(r.key).label(lang, thai_digits=thai_digits)
         except ValueError:
             pass
-    return t("report.round_month", lang, month=round_month(r, lang, thai_digits))
+    return t(monthly_key, lang, month=round_month(r, lang, thai_digits))
+
+
+def round_name(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
+    """The round as a noun that reads after "from"/"to": its month, or its fiscal quarter."""
+    return _round_words(r, lang, thai_digits, "report.round_month")
 
 
 def round_label(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
@@ -97,12 +102,7 @@ def round_label(r: RoundInfo, lang: str, thai_digits: bool = True) -> str:
 
     Documents use Thai digits, as Thai official papers do; chat messages pass False.
     """
-    if r.kind == "quarterly":
-        try:
-            return quarter_from_key(r.key).label(lang, thai_digits=thai_digits)
-        except ValueError:
-            pass
-    return t("report.round_monthly", lang, month=round_month(r, lang, thai_digits))
+    return _round_words(r, lang, thai_digits, "report.round_monthly")
 
 
 def round_title(r: RoundInfo, lang: str, tz: tzinfo) -> str:
