@@ -17,6 +17,9 @@ VERBS: dict[str, int] = {
     "nc": 3,  # no change since last round: round, measure, division
     "ok": 1,  # confirm the draft: draft id
     "x": 1,  # cancel the draft: draft id
+    "ro": 1,  # start the draft over: ask to confirm (draft id)
+    "roy": 1,  # start the draft over: confirmed (draft id)
+    "dr": 1,  # show the draft as it stands (draft id): "no, keep it"
     "ow": 0,  # list what is still owed
     # enrolment and roles
     "ivd": 1,  # /invite: division chosen (0 = organization-wide roles)

@@ -48,6 +48,13 @@ TH: dict[str, str] = {
     "answer.late_notice": "หมายเหตุ: รอบนี้ปิดแล้ว รายงานที่ส่งตอนนี้จะบันทึกเป็นรายงานล่าช้า",
     "kb.confirm": "✅ ยืนยันส่งรายงาน",
     "kb.cancel": "ยกเลิก",
+    "kb.start_over": "🗑 ล้างข้อความและหลักฐาน แล้วเริ่มเขียนใหม่",
+    "kb.start_over_yes": "ยืนยัน ล้างและเริ่มใหม่",
+    "kb.start_over_no": "ไม่ล้าง กลับไปที่รายงาน",
+    "answer.start_over_ask": (
+        "ต้องการล้างข้อความและหลักฐานทั้งหมดที่ส่งไว้สำหรับมาตรการที่ {seq} หรือไม่ "
+        "(สถานะที่เลือกไว้ยังคงเดิม และไม่สามารถกู้คืนได้)"
+    ),
     "kb.no_change": "↩️ ไม่มีความเปลี่ยนแปลงจากรอบก่อน",
     "kb.back": "« รายการมาตรการ",
     "refuse.bad_button": "ขออภัย ปุ่มนี้ไม่ถูกต้องหรือหมดอายุแล้ว กรุณาพิมพ์ /report",
@@ -120,6 +127,13 @@ EN: dict[str, str] = {
     "answer.late_notice": "Note: this round has closed; an answer now is recorded as late.",
     "kb.confirm": "✅ Confirm",
     "kb.cancel": "Cancel",
+    "kb.start_over": "🗑 Clear text and evidence, start again",
+    "kb.start_over_yes": "Yes, clear and start again",
+    "kb.start_over_no": "No, back to the answer",
+    "answer.start_over_ask": (
+        "Clear all the text and evidence given for measure {seq}? "
+        "(The chosen status stays; this cannot be undone.)"
+    ),
     "kb.no_change": "↩️ No change since last round",
     "kb.back": "« Measures",
     "refuse.bad_button": "Sorry, this button is not valid or has expired. Please type /report.",

@@ -94,6 +94,30 @@ async def cancel_button(update: Update, context: BotContext, cb: Callback) -> No
         await update.callback_query.answer(t("answer.cancelled", context.lang))
 
 
+async def start_over_ask(update: Update, context: BotContext, cb: Callback) -> None:
+    """`ro`: ask before clearing the draft's text and evidence."""
+    core = context.core
+    draft = await _call(update, context, lambda a: answering.show_draft(core, a, cb.args[0]))
+    if draft is not None:
+        await ack_and_send(update, views.start_over_question(draft, context.lang))
+
+
+async def start_over_yes(update: Update, context: BotContext, cb: Callback) -> None:
+    """`roy`: confirmed: clear the text and evidence, keep the status, ask for the text again."""
+    core = context.core
+    draft = await _call(update, context, lambda a: answering.restart_draft(core, a, cb.args[0]))
+    if draft is not None:
+        await ack_and_send(update, views.draft_step(draft, context.lang))
+
+
+async def show_draft(update: Update, context: BotContext, cb: Callback) -> None:
+    """`dr`: the draft as it stands (the answer to "no, do not clear it")."""
+    core = context.core
+    draft = await _call(update, context, lambda a: answering.show_draft(core, a, cb.args[0]))
+    if draft is not None:
+        await ack_and_send(update, views.draft_step(draft, context.lang))
+
+
 async def owed_button(update: Update, context: BotContext, cb: Callback) -> None:
     """`ow`: the lists of measures still owed (the same as /report)."""
     if update.callback_query is not None:
@@ -107,6 +131,9 @@ BUTTONS: dict[str, ButtonHandler] = {
     "nc": no_change,
     "ok": confirm,
     "x": cancel_button,
+    "ro": start_over_ask,
+    "roy": start_over_yes,
+    "dr": show_draft,
     "ow": owed_button,
 }
 

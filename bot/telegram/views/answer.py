@@ -8,7 +8,10 @@ from __future__ import annotations
 import html
 from datetime import tzinfo
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.present import division_name, measure_title, round_title, short, status_label, when
+from bot.telegram.callbacks import encode
 from bot.telegram.keyboards import draft_keyboard, owed_keyboard, status_keyboard
 from bot.telegram.replies import View
 from bot.texts import t
@@ -20,7 +23,7 @@ from bot.usecases.answering import (
     OwedGroup,
     Started,
 )
-from bot.usecases.drafts import DraftStep
+from bot.usecases.drafts import DraftEvent, DraftStep, allows
 
 # The draft's text in its preview; an earlier answer's text on the measure screen.
 PREVIEW_CHARS = 800
@@ -81,7 +84,22 @@ def draft_step(draft: DraftView, lang: str) -> View:
         text = t("answer.ask_carry", lang, preview=_preview(draft, lang))
     else:
         text = t("answer.ask_evidence", lang, preview=_preview(draft, lang))
-    return text, draft_keyboard(draft, lang)
+    markup = draft_keyboard(draft, lang)
+    if (draft.text or draft.evidence_count) and allows(draft.step, DraftEvent.START_OVER):
+        # Clearing what was written is its own button, behind a confirmation: never a slip.
+        button = InlineKeyboardButton(
+            t("kb.start_over", lang), callback_data=encode("ro", draft.id)
+        )
+        markup = InlineKeyboardMarkup([*markup.inline_keyboard, [button]])
+    return text, markup
+
+
+def start_over_question(draft: DraftView, lang: str) -> View:
+    """Ask before clearing the draft's text and evidence: yes clears, no shows it again."""
+    yes = InlineKeyboardButton(t("kb.start_over_yes", lang), callback_data=encode("roy", draft.id))
+    no = InlineKeyboardButton(t("kb.start_over_no", lang), callback_data=encode("dr", draft.id))
+    text = t("answer.start_over_ask", lang, seq=draft.measure.seq)
+    return text, InlineKeyboardMarkup([[yes], [no]])
 
 
 def started(result: Started, lang: str) -> View:
