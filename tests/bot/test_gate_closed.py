@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.telegram import gate as gate_module
 from bot.telegram.handlers import COMMANDS
+from bot.usecases.people import identify
 from tests.bot.harness import running_bot
 from tests.factories import enrol, seed_plan
 from tests.fakebot import FakeTelegram, FakeUser
@@ -67,7 +68,7 @@ async def test_a_private_command_stops_when_identifying_the_sender_fails(
     await enrol(sessions, 9, "coordinator", name="ผู้ประสานงาน")
     fake = FakeTelegram()
     fake.add_user(9)
-    real, calls = gate_module.identify, []
+    real, calls = identify, []
 
     async def broken_once(*args: Any, **kw: Any) -> Any:
         calls.append(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -50,7 +50,7 @@ ROUTES = merge_routes(
 )
 
 # Every command, by name. The order is irrelevant: each name has one handler.
-COMMANDS: dict[str, Callable[[Update, Any], Awaitable[None]]] = {
+COMMANDS: dict[str, Callable[[Update, Any], Coroutine[Any, Any, None]]] = {
     "start": enrol.start,
     "help": basic.help_command,
     "language": basic.language_command,
