@@ -10,10 +10,11 @@ from datetime import tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.present import division_name, measure_title, round_title, short, status_label, when
+from bot.present import division_name, measure_title, round_title, status_label, when
 from bot.telegram.callbacks import encode
 from bot.telegram.keyboards import draft_keyboard, owed_keyboard, status_keyboard
 from bot.telegram.replies import View
+from bot.telegram.views.length import cut
 from bot.texts import t
 from bot.usecases.answering import (
     AnswerSummary,
@@ -25,7 +26,8 @@ from bot.usecases.answering import (
 )
 from bot.usecases.drafts import DraftEvent, DraftStep, allows
 
-# The draft's text in its preview; an earlier answer's text on the measure screen.
+# The draft's text in its preview; an earlier answer's text on the measure screen. In UTF-16
+# units, as Telegram counts (emoji are two), cut before escaping (`&lt;` counts as one).
 PREVIEW_CHARS = 800
 ANSWER_CHARS = 400
 
@@ -34,7 +36,7 @@ def _answer_values(answer: AnswerSummary, lang: str, tz: tzinfo) -> dict[str, st
     return {
         "when": when(answer.at, tz, lang),
         "status": status_label(answer.status, lang),
-        "text": html.escape(short(answer.text, ANSWER_CHARS)),
+        "text": html.escape(cut(answer.text, ANSWER_CHARS)),
     }
 
 
@@ -70,7 +72,7 @@ def _preview(draft: DraftView, lang: str) -> str:
         seq=draft.measure.seq,
         division=html.escape(division_name(draft.division, lang)),
         status=status_label(draft.status, lang),
-        text=html.escape(short(draft.text, PREVIEW_CHARS)) or "–",
+        text=html.escape(cut(draft.text, PREVIEW_CHARS)) or "–",
         evidence=draft.evidence_count,
     )
 
