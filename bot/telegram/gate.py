@@ -4,7 +4,8 @@ Everything happens in private chats: in a group, the bot would show people, answ
 invitation links to whoever is in the group, so a command or a button there gets one line
 pointing to the private chat (plain group chatter is ignored). In a private chat the sender is
 resolved from the database once per update (`context.actor`); strangers (never enrolled, or
-every role revoked) are told how to join, and only `/start <token>` passes through to enrol.
+every role revoked) are told how to join once a day (a pressed button is always answered),
+their attempts counted in one audit row a day, and only `/start <token>` passes to enrol.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram.context import BotContext
 from bot.telegram.replies import refuse
+from bot.telegram.throttle import throttle_of
 from bot.texts import t
 from bot.usecases.audit import record_refusal
 from bot.usecases.people import identify
 from bot.usecases.refusals import Refused
-from storage import audit
+from bot.usecases.strangers import note_stranger
 
 # Worded by refuse(): a message gets the key, a button press its "auth.stranger_alert".
 STRANGER = Refused("stranger", key="auth.stranger")
@@ -105,14 +107,12 @@ async def _decide(update: Update, context: BotContext) -> bool:
         return False
     actor = await identify(context.core, user.id)
     context.set_actor(actor)
+    # A stranger's one reply a day is the gate's: the throttle must not add a second.
+    throttle_of(context).quiet(user.id, stranger=actor is None)
     if actor is not None or _opens_invite(update):
         return True
-    await record_refusal(
-        context.core,
-        person_id=None,
-        telegram_id=user.id,
-        detail=_what(update),
-        action=audit.STRANGER_REFUSED,
-    )
-    await refuse(update, context, STRANGER)
+    first_today = await note_stranger(context.core, user.id, _what(update))
+    if first_today or update.callback_query is not None:
+        # One chat reply a day; a pressed button is always answered (its spinner must stop).
+        await refuse(update, context, STRANGER)
     return False

@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     "cmd.members": "People in each division",
     "cmd.invite": "Create an invitation link",
     "cmd.revoke": "Remove a person's role",
+    "throttle.slow_down": "You are sending very quickly. Please wait a moment, then try again.",
     "error.generic": "Sorry, something went wrong. Please try again later.",
     "unknown.command": "Sorry, that command is not known. Type /help to see what you can use.",
     "plan.responsible_all": "Every division",

@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "cmd.invite": "สร้างลิงก์เชิญผู้ใช้งาน",
     "cmd.revoke": "ถอนสิทธิ์ผู้ใช้งาน",
     # Strangers get auth.stranger (bot/texts/enrol.py); /help is built from bot/menus.py.
+    "throttle.slow_down": "ท่านส่งข้อความถี่เกินไป กรุณารอสักครู่แล้วส่งใหม่อีกครั้ง ขอบคุณ",
     "error.generic": "ขออภัย ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้งในภายหลัง",
     "unknown.command": "ขออภัย ไม่พบคำสั่งนี้ กรุณาพิมพ์ /help เพื่อดูคำสั่งที่ใช้ได้",
     "plan.responsible_all": "ทุกหน่วยงาน",

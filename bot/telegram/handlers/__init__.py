@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import gate
+from bot.telegram import gate, throttle
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import (
@@ -71,6 +71,8 @@ COMMANDS: dict[str, Callable[[Update, Any], Coroutine[Any, Any, None]]] = {
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Wire every handler into the application."""
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
+    # Before the gate touches the database: one sender's flood is dropped here (in memory).
+    application.add_handler(TypeHandler(Update, throttle.throttle), group=-75)
     # After the log line, before everything else: strangers are answered here and stopped.
     application.add_handler(TypeHandler(Update, gate.gate), group=-50)
     # Every command is private-only by filter as well as by the gate: a second lock, so that
