@@ -113,3 +113,14 @@ def test_an_answer_of_angle_brackets_hides_no_division() -> None:
     assert "PALAD" in out and "STRAT" in out
     emoji_blocks = [EMOJI * 1000, EMOJI * 1000]  # 4000 units: too long together
     assert visible_len(fit(emoji_blocks, "th")) <= MESSAGE_LIMIT
+
+
+def test_the_invitation_message_escapes_the_division_name() -> None:
+    from bot.telegram.views.people import invite_created
+    from bot.usecases.enrolment import MadeInvite
+    from storage.people import Role
+
+    role = Role("head", 1, "X", "<สำนัก> & ทดสอบ", "<Office> & test")
+    made = MadeInvite(1, "t" * 32, role, datetime(2022, 1, 20, tzinfo=UTC))
+    text, _ = invite_created(made, "https://t.me/b?start=x", "th", ZoneInfo("Asia/Bangkok"))
+    assert "&lt;สำนัก&gt; &amp; ทดสอบ" in text and "<สำนัก>" not in text

@@ -184,7 +184,8 @@ def invite_created(made: MadeInvite, link: str, lang: str, tz: tzinfo) -> View:
     text = t(
         "invite.created",
         lang,
-        role=role_name(made.role, lang),
+        # HTML: a division named "<ทดสอบ> & co" must show as written, not break the message.
+        role=escape(role_name(made.role, lang)),
         expires=format_datetime(made.expires_at, tz, lang=lang),
         link=link,
         token=made.token,
