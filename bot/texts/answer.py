@@ -48,6 +48,10 @@ TH: dict[str, str] = {
     "answer.late_notice": "หมายเหตุ: รอบนี้ปิดแล้ว รายงานที่ส่งตอนนี้จะบันทึกเป็นรายงานล่าช้า",
     "kb.confirm": "✅ ยืนยันส่งรายงาน",
     "kb.cancel": "ยกเลิก",
+    "answer.carry_ignores": (
+        "รายงานนี้ใช้ผลการดำเนินการของรอบก่อนตามเดิม ข้อความหรือไฟล์ที่ส่งมาจึงยังไม่ถูกบันทึก "
+        "หากต้องการรายงานใหม่ กรุณากด «ยกเลิก» แล้วเลือกสถานะการดำเนินการ"
+    ),
     "kb.start_over": "🗑 ล้างข้อความและหลักฐาน แล้วเริ่มเขียนใหม่",
     "kb.start_over_yes": "ยืนยัน ล้างและเริ่มใหม่",
     "kb.start_over_no": "ไม่ล้าง กลับไปที่รายงาน",
@@ -127,6 +131,10 @@ EN: dict[str, str] = {
     "answer.late_notice": "Note: this round has closed; an answer now is recorded as late.",
     "kb.confirm": "✅ Confirm",
     "kb.cancel": "Cancel",
+    "answer.carry_ignores": (
+        "This answer repeats last round's as it is, so what you sent was not added. "
+        "To write a new answer, press «Cancel» and choose a status."
+    ),
     "kb.start_over": "🗑 Clear text and evidence, start again",
     "kb.start_over_yes": "Yes, clear and start again",
     "kb.start_over_no": "No, back to the answer",

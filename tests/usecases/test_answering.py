@@ -283,6 +283,7 @@ async def test_no_change_carries_status_text_and_evidence(
     # A carried answer takes no additions: it is confirmed or dropped as it is.
     unchanged = await answering.add_to_draft(core, actor, Addition(text="เพิ่มเติม"))
     assert not unchanged.evidence_added and unchanged.draft == started.draft
+    assert unchanged.ignored  # so the face says why, rather than nothing (issue 13, hole 8)
     await answering.confirm(core, actor, started.draft.id)
     first, carried = await _reports(sessions)
     assert (carried.round_id, carried.status, carried.text) == (february, "in_progress", first.text)

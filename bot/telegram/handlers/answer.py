@@ -13,6 +13,7 @@ from telegram import Message, Update
 
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
+from bot.telegram.incoming import incoming_of
 from bot.telegram.replies import ack_and_send, refuse, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views import answer as views
@@ -199,13 +200,19 @@ def parse_message(message: Message) -> Addition:
 
 async def on_message(update: Update, context: BotContext) -> None:
     """Text, photos, documents and links go into the person's draft; anything else is refused."""
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
+    pieces = incoming_of(context)
+    if pieces.continues_split(user.id, message):
+        return  # a later part of a long text: refused whole with its first part
     core, lang, addition = context.core, context.lang, parse_message(message)
     added = await _call(update, context, lambda a: answering.add_to_draft(core, a, addition))
     # Committed before replying: a failed reply never loses what the person sent.
-    if added is not None:
-        if added.evidence_added:
-            await send(update, views.evidence_added(added.draft, lang), html=False)
-        await send(update, views.draft_step(added.draft, lang))
+    if added is None or not pieces.first_of_album(user.id, message.media_group_id):
+        return  # an album is acknowledged once, at its first item
+    if added.ignored:  # never silent: say why the message did not go into the answer
+        await send(update, views.plain("answer.carry_ignores", lang), html=False)
+    if added.evidence_added:
+        await send(update, views.evidence_added(added.draft, lang), html=False)
+    await send(update, views.draft_step(added.draft, lang))
