@@ -5,7 +5,7 @@ limit but the last. The draft's limit (TEXT_LIMIT) is below one part, so the fir
 refused as too long; the parts after it belong to that same refused text and are taken with
 it (dropped, with no second answer) instead of being kept as if they were the whole answer.
 An album is one update per photo: each photo goes into the draft, and only the first one
-is acknowledged.
+is acknowledged. An edited message of the open draft replaces the words it had put there.
 
 In memory, per process: a piece belongs to the message before it only for a few seconds.
 """
@@ -38,12 +38,34 @@ class _Split:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Part:
+    """The words one message put into a draft, so that an edit of it can replace them."""
+
+    draft_id: int
+    text: str
+
+
 class Incoming:
-    """Per sender: the long text being received, and the albums already acknowledged."""
+    """Per sender: the long text being received, albums acknowledged, the draft's messages."""
 
     def __init__(self) -> None:
         self._splits: dict[int, _Split] = {}
         self._albums: dict[int, list[str]] = {}
+        self._parts: dict[int, dict[int, Part]] = {}
+
+    def remember_part(self, sender: int, message_id: int, part: Part) -> None:
+        """The words a message put into a draft (older drafts' messages are forgotten)."""
+        mine = self._parts.setdefault(sender, {})
+        for old in [k for k, v in mine.items() if v.draft_id != part.draft_id]:
+            del mine[old]
+        mine[message_id] = part
+        if len(self._parts) > _REMEMBERED:
+            self._parts = {sender: mine}
+
+    def part(self, sender: int, message_id: int) -> Part | None:
+        """What this message put into a draft, if it is remembered."""
+        return self._parts.get(sender, {}).get(message_id)
 
     def continues_split(self, sender: int, message: Message) -> bool:
         """Whether this text is a later part of a long text (its first part was answered)."""

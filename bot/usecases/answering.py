@@ -25,7 +25,6 @@ from bot.usecases.drafts import (
     has_content,
     message_content,
     start_draft,
-    start_over,
     step_of,
 )
 from bot.usecases.refusals import Refused
@@ -258,20 +257,6 @@ async def cancel(core: Core, actor: Actor, draft_id: int | None = None) -> bool:
         advance(step_of(draft), DraftEvent.CANCEL)
         await drop_draft(uow.session, draft)
     return True
-
-
-async def restart_draft(core: Core, actor: Actor, draft_id: int) -> DraftView:
-    """Clear the named draft's text and evidence (once confirmed); the status stays."""
-    async with core.uow() as uow:
-        draft = await _own_draft(uow, actor, draft_id)
-        start_over(draft, now=core.now())
-        return await _draft_view(uow.session, draft)
-
-
-async def show_draft(core: Core, actor: Actor, draft_id: int) -> DraftView:
-    """The named draft as it stands (refused when it is no longer the current one)."""
-    async with core.uow() as uow:
-        return await _draft_view(uow.session, await _own_draft(uow, actor, draft_id))
 
 
 async def owed_overview(core: Core, actor: Actor) -> Overview:

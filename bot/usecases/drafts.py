@@ -40,6 +40,7 @@ REFUSAL_REASONS = (
     "no_draft_evidence",
     "unsupported",
     "file_too_big",
+    "edit_unknown",
 )
 
 
@@ -217,6 +218,30 @@ def start_over(draft: Draft, *, now: datetime) -> None:
     draft.step = advance(step_of(draft), _E.START_OVER)
     draft.text = ""
     draft.evidence = []
+    draft.updated_at = now
+
+
+def replace_part(draft: Draft, old: str, new: str, *, now: datetime) -> None:
+    """An edited message: its words in the draft become the new words (the last match wins).
+
+    Refused (`edit_unknown`) when the draft no longer holds them as they were sent.
+    """
+    old, new, text = clean_text(old), clean_text(new), draft.text
+    end = len(old)
+    starts = [
+        i
+        for i in range(len(text) - end + 1)
+        if (i == 0 or text[i - 1] == "\n")
+        and text.startswith(old, i)
+        and (i + end == len(text) or text[i + end] == "\n")
+    ]
+    if not old or not starts or step_of(draft) not in (_S.TEXT, _S.EVIDENCE):
+        raise AnswerRefused("edit_unknown")
+    at = starts[-1]
+    replaced = (text[:at] + new + text[at + end :]).strip("\n")
+    if len(replaced) > TEXT_LIMIT:
+        raise AnswerRefused("text_too_long", limit=TEXT_LIMIT)
+    draft.text = replaced
     draft.updated_at = now
 
 

@@ -100,3 +100,27 @@ async def test_a_split_long_text_is_refused_whole_and_an_album_acknowledged_once
         acks = [m for m in fake.messages(HEAD)[before:] if "หลักฐาน" in (m.text or "")]
     assert len((await _draft(sessions)).evidence) == 4
     assert len(acks) == 2  # one "evidence added" and one draft step, for the whole album
+
+
+async def test_an_edited_message_replaces_its_words_in_the_draft(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    round_id = await _setup(sessions)
+    m1, fin = await _ids(sessions, 1, "FIN")
+    fake = FakeTelegram()
+    user = fake.add_user(HEAD)
+    phone = Phone(fake, HEAD)
+    async with running_bot(fake, engine, db_url, clock=Clock(OPENS + timedelta(days=1))):
+        screen = await _open(phone, round_id, m1, fin)
+        phone.press(screen, encode("st", round_id, m1, fin, 0))
+        await phone.expect("กรุณาพิมพ์สรุป")
+        phone.mark()
+        sent = fake.send_text(HEAD, "ติดประกาศ 3 จุด")
+        await phone.expect("ยืนยันส่งรายงาน")
+        phone.send("และเผยแพร่ทางเว็บไซต์")
+        await phone.expect("เผยแพร่")
+        edited = sent["message"] | {"text": "ติดประกาศ 5 จุด", "edit_date": sent["message"]["date"]}
+        phone.mark()
+        fake.send_raw_update({"edited_message": edited | {"from": user.as_user()}})
+        await phone.expect("แก้ไขข้อความ")
+    assert (await _draft(sessions)).text == "ติดประกาศ 5 จุด\nและเผยแพร่ทางเว็บไซต์"

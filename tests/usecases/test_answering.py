@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from bot.usecases import answering
+from bot.usecases import answering, draft_edits
 from bot.usecases.answering import ItemKey, NoDraft
 from bot.usecases.core import Core
 from bot.usecases.drafts import (
@@ -392,7 +392,7 @@ async def test_another_status_keeps_text_and_evidence_and_start_over_clears_them
     assert (again.draft.status, again.draft.text) == ("in_progress", "ดำเนินการแล้ว")
     assert again.draft.evidence_count == 1 and again.draft.step == DraftStep.EVIDENCE
     # Starting over is a separate, explicit step: it clears the words and files, not the status.
-    cleared = await answering.restart_draft(core, actor, again.draft.id)
+    cleared = await draft_edits.restart_draft(core, actor, again.draft.id)
     assert (cleared.status, cleared.text, cleared.evidence_count) == ("in_progress", "", 0)
     assert cleared.step == DraftStep.TEXT
-    await _refused(answering.restart_draft(core, actor, cleared.id + 1), "stale_draft")
+    await _refused(draft_edits.restart_draft(core, actor, cleared.id + 1), "stale_draft")

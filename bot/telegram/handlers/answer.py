@@ -13,14 +13,14 @@ from telegram import Message, Update
 
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
-from bot.telegram.incoming import incoming_of
+from bot.telegram.incoming import Part, incoming_of
 from bot.telegram.replies import ack_and_send, refuse, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views import answer as views
 from bot.texts import t
-from bot.usecases import answering
+from bot.usecases import answering, draft_edits
 from bot.usecases.answering import ItemKey, NoDraft
-from bot.usecases.drafts import Addition, FileEvidence
+from bot.usecases.drafts import Addition, AnswerRefused, FileEvidence
 from bot.usecases.refusals import Refused
 from storage.people import Actor
 
@@ -98,7 +98,7 @@ async def cancel_button(update: Update, context: BotContext, cb: Callback) -> No
 async def start_over_ask(update: Update, context: BotContext, cb: Callback) -> None:
     """`ro`: ask before clearing the draft's text and evidence."""
     core = context.core
-    draft = await _call(update, context, lambda a: answering.show_draft(core, a, cb.args[0]))
+    draft = await _call(update, context, lambda a: draft_edits.show_draft(core, a, cb.args[0]))
     if draft is not None:
         await ack_and_send(update, views.start_over_question(draft, context.lang))
 
@@ -106,7 +106,7 @@ async def start_over_ask(update: Update, context: BotContext, cb: Callback) -> N
 async def start_over_yes(update: Update, context: BotContext, cb: Callback) -> None:
     """`roy`: confirmed: clear the text and evidence, keep the status, ask for the text again."""
     core = context.core
-    draft = await _call(update, context, lambda a: answering.restart_draft(core, a, cb.args[0]))
+    draft = await _call(update, context, lambda a: draft_edits.restart_draft(core, a, cb.args[0]))
     if draft is not None:
         await ack_and_send(update, views.draft_step(draft, context.lang))
 
@@ -114,7 +114,7 @@ async def start_over_yes(update: Update, context: BotContext, cb: Callback) -> N
 async def show_draft(update: Update, context: BotContext, cb: Callback) -> None:
     """`dr`: the draft as it stands (the answer to "no, do not clear it")."""
     core = context.core
-    draft = await _call(update, context, lambda a: answering.show_draft(core, a, cb.args[0]))
+    draft = await _call(update, context, lambda a: draft_edits.show_draft(core, a, cb.args[0]))
     if draft is not None:
         await ack_and_send(update, views.draft_step(draft, context.lang))
 
@@ -203,11 +203,16 @@ async def on_message(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
+    if update.edited_message is not None:
+        await _on_edit(update, context, message, user.id)
+        return
     pieces = incoming_of(context)
     if pieces.continues_split(user.id, message):
         return  # a later part of a long text: refused whole with its first part
     core, lang, addition = context.core, context.lang, parse_message(message)
     added = await _call(update, context, lambda a: answering.add_to_draft(core, a, addition))
+    if added is not None and addition.text and not added.ignored:
+        pieces.remember_part(user.id, message.message_id, Part(added.draft.id, addition.text))
     # Committed before replying: a failed reply never loses what the person sent.
     if added is None or not pieces.first_of_album(user.id, message.media_group_id):
         return  # an album is acknowledged once, at its first item
@@ -216,3 +221,19 @@ async def on_message(update: Update, context: BotContext) -> None:
     if added.evidence_added:
         await send(update, views.evidence_added(added.draft, lang), html=False)
     await send(update, views.draft_step(added.draft, lang))
+
+
+async def _on_edit(update: Update, context: BotContext, message: Message, sender: int) -> None:
+    """An edited message: replace its words in the open draft, or say why that cannot be."""
+    pieces, core = incoming_of(context), context.core
+    part, new = pieces.part(sender, message.message_id), message.text or message.caption or ""
+    if part is None:
+        await refuse(update, context, AnswerRefused("edit_unknown"))
+        return
+    done = await _call(
+        update, context, lambda a: draft_edits.apply_edit(core, a, part.draft_id, part.text, new)
+    )
+    if done is not None:
+        pieces.remember_part(sender, message.message_id, Part(done.id, new))
+        await send(update, views.plain("answer.edit_applied", context.lang), html=False)
+        await send(update, views.draft_step(done, context.lang))
