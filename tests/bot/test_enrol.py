@@ -92,6 +92,8 @@ async def test_head_joins_and_a_second_person_is_refused(
         "history",
         "export",
         "language",
+        "privacy",
+        "mydata",
     ]
     assert commands(fake, 1002) == []
     async with sessions() as session:
@@ -378,7 +380,10 @@ async def test_acting_head_gains_a_second_division_and_coordinator_menu(
     async with running_bot(fake, engine, db_url):
         for sent, made in enumerate((first, acting, coordinator), start=1):
             fake.send_text(1001, f"/start {made.token}")
-            await fake.wait_for_message(1001, lambda m, n=sent: fake.sent_count(1001) == n)
+            # The first enrolment also sends the personal data notice: one message more.
+            await fake.wait_for_message(1001, lambda m, n=sent: fake.sent_count(1001) == n + 1)
+        notices = [m for m in fake.messages(1001) if "ข้อมูลส่วนบุคคล" in (m.text or "")]
+        assert len(notices) == 1  # shown once, at the first enrolment only
         fake.send_text(1001, "/whoami")
         me = await fake.wait_for_message(1001, has("ข้อมูลของท่าน"))
     assert "สำนักคลัง" in (me.text or "") and "สำนักการช่าง" in (me.text or "")
@@ -397,6 +402,8 @@ async def test_acting_head_gains_a_second_division_and_coordinator_menu(
         "invite",
         "revoke",
         "language",
+        "privacy",
+        "mydata",
     ]
     assert await count(sessions, Membership) == 3
 

@@ -26,6 +26,7 @@ from bot.telegram.handlers import (
     meetings,
     nudges,
     people,
+    privacy,
     summary,
 )
 from bot.telegram.router import ButtonHandler, button_handler, merge_routes
@@ -65,6 +66,8 @@ COMMANDS: dict[str, Callable[[Update, Any], Coroutine[Any, Any, None]]] = {
     "missing": nudges.missing_command,
     "history": history.history_command,
     "export": exports.export_command,
+    "privacy": privacy.privacy_command,
+    "mydata": privacy.mydata_command,
 }
 
 
