@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.outcomes import Retry
@@ -56,3 +56,27 @@ async def test_a_head_moved_to_another_division_gets_no_old_division_notice(
     sender = Recorder()
     await run(sessions, bkk(2021, 10, 19, 9, 10), sender)
     assert all(c.chat_id != HEADS["FIN"] or c.division_id is None for c in sender.calls)
+
+
+async def test_revoking_a_role_closes_the_persons_pending_notices_at_once(
+    sessions: Sessions,
+) -> None:
+    from bot.usecases import people
+    from bot.usecases.people import identify
+    from tests.bot.harness import core_of
+    from tests.factories import enrol
+
+    await seed_plan(sessions)
+    ids = await enrol_everyone(sessions)
+    coordinator_id = await enrol(sessions, 7777, "coordinator")
+    await run(sessions, PROMPT_DAY, Recorder(lambda _out: Retry("timeout", after=60)))
+    core = core_of(sessions)
+    coordinator = await identify(core, 7777)
+    assert coordinator is not None and coordinator_id
+    async with sessions() as session:
+        role = await session.scalar(select(Membership.id).where(Membership.person_id == ids["FIN"]))
+    assert role is not None
+    await people.revoke_membership(core, coordinator, role)
+    async with sessions() as session:
+        fin = [d for d in await deliveries(session) if d.person_id == ids["FIN"]]
+    assert fin and {(d.state, d.last_error) for d in fin} == {("skipped", NO_LONGER_HOLDS)}
