@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -38,9 +41,23 @@ def _album(fake: FakeTelegram, user: int, group: str, count: int) -> None:
         fake._user_message(user, photo=photo, media_group_id=group)
 
 
-async def test_another_status_keeps_the_text_and_start_over_asks_first(
-    engine: AsyncEngine, db_url: str, sessions: Sessions
-) -> None:
+@dataclass
+class Writing:
+    """A head in the middle of answering FIN's measure 1 (a status chosen, text asked for)."""
+
+    fake: FakeTelegram
+    phone: Phone
+    screen: SentMessage
+    key: tuple[int, int, int]
+
+    def status(self, index: int) -> str:
+        """The status button `index` of the measure screen."""
+        return encode("st", *self.key, index)
+
+
+@asynccontextmanager
+async def writing(engine: AsyncEngine, db_url: str, sessions: Sessions) -> AsyncIterator[Writing]:
+    """Run the bot with HEAD's draft for FIN's measure 1 open at the text step."""
     round_id = await _setup(sessions)
     m1, fin = await _ids(sessions, 1, "FIN")
     fake = FakeTelegram()
@@ -50,10 +67,18 @@ async def test_another_status_keeps_the_text_and_start_over_asks_first(
         screen = await _open(phone, round_id, m1, fin)
         phone.press(screen, encode("st", round_id, m1, fin, 0))
         await phone.expect("กรุณาพิมพ์สรุป")
+        yield Writing(fake, phone, screen, (round_id, m1, fin))
+
+
+async def test_another_status_keeps_the_text_and_start_over_asks_first(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    async with writing(engine, db_url, sessions) as w:
+        phone, screen = w.phone, w.screen
         phone.send("ติดประกาศแล้ว")
         ask = await phone.expect("ยืนยันส่งรายงาน")
         # The slip: the same measure's other status, pressed from the screen above.
-        phone.press(screen, encode("st", round_id, m1, fin, 1))
+        phone.press(screen, w.status(1))
         again = await phone.expect("ติดประกาศแล้ว")
         assert "อยู่ระหว่างดำเนินการ" in (again.text or "")
         # Starting over is its own button, and asks first; "no" keeps everything.
@@ -72,15 +97,8 @@ async def test_another_status_keeps_the_text_and_start_over_asks_first(
 async def test_a_split_long_text_is_refused_whole_and_an_album_acknowledged_once(
     engine: AsyncEngine, db_url: str, sessions: Sessions
 ) -> None:
-    round_id = await _setup(sessions)
-    m1, fin = await _ids(sessions, 1, "FIN")
-    fake = FakeTelegram()
-    fake.add_user(HEAD)
-    phone = Phone(fake, HEAD)
-    async with running_bot(fake, engine, db_url, clock=Clock(OPENS + timedelta(days=1))):
-        screen = await _open(phone, round_id, m1, fin)
-        phone.press(screen, encode("st", round_id, m1, fin, 0))
-        await phone.expect("กรุณาพิมพ์สรุป")
+    async with writing(engine, db_url, sessions) as w:
+        fake, phone = w.fake, w.phone
         phone.mark()
         before = fake.sent_count(HEAD)
         # Telegram splits a 5,000-character text into two messages.
@@ -105,15 +123,9 @@ async def test_a_split_long_text_is_refused_whole_and_an_album_acknowledged_once
 async def test_an_edited_message_replaces_its_words_in_the_draft(
     engine: AsyncEngine, db_url: str, sessions: Sessions
 ) -> None:
-    round_id = await _setup(sessions)
-    m1, fin = await _ids(sessions, 1, "FIN")
-    fake = FakeTelegram()
-    user = fake.add_user(HEAD)
-    phone = Phone(fake, HEAD)
-    async with running_bot(fake, engine, db_url, clock=Clock(OPENS + timedelta(days=1))):
-        screen = await _open(phone, round_id, m1, fin)
-        phone.press(screen, encode("st", round_id, m1, fin, 0))
-        await phone.expect("กรุณาพิมพ์สรุป")
+    async with writing(engine, db_url, sessions) as w:
+        fake, phone = w.fake, w.phone
+        user = fake._user(HEAD)
         phone.mark()
         sent = fake.send_text(HEAD, "ติดประกาศ 3 จุด")
         await phone.expect("ยืนยันส่งรายงาน")

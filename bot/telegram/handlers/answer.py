@@ -14,12 +14,13 @@ from telegram import Message, Update
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.incoming import Part, incoming_of
-from bot.telegram.replies import ack_and_send, refuse, send
+from bot.telegram.replies import View, ack_and_send, refuse, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views import answer as views
 from bot.texts import t
 from bot.usecases import answering, draft_edits
-from bot.usecases.answering import ItemKey, NoDraft
+from bot.usecases.answering import DraftView, ItemKey, NoDraft
+from bot.usecases.core import Core
 from bot.usecases.drafts import Addition, AnswerRefused, FileEvidence
 from bot.usecases.refusals import Refused
 from storage.people import Actor
@@ -95,28 +96,26 @@ async def cancel_button(update: Update, context: BotContext, cb: Callback) -> No
         await update.callback_query.answer(t("answer.cancelled", context.lang))
 
 
-async def start_over_ask(update: Update, context: BotContext, cb: Callback) -> None:
-    """`ro`: ask before clearing the draft's text and evidence."""
-    core = context.core
-    draft = await _call(update, context, lambda a: draft_edits.show_draft(core, a, cb.args[0]))
-    if draft is not None:
-        await ack_and_send(update, views.start_over_question(draft, context.lang))
+def _on_draft(
+    use_case: Callable[[Core, Actor, int], Awaitable[DraftView]],
+    view: Callable[[DraftView, str], View],
+) -> ButtonHandler:
+    """A button naming a draft: run `use_case` on it, then send `view` of the result."""
+
+    async def handle(update: Update, context: BotContext, cb: Callback) -> None:
+        core = context.core
+        draft = await _call(update, context, lambda a: use_case(core, a, cb.args[0]))
+        if draft is not None:
+            await ack_and_send(update, view(draft, context.lang))
+
+    return handle
 
 
-async def start_over_yes(update: Update, context: BotContext, cb: Callback) -> None:
-    """`roy`: confirmed: clear the text and evidence, keep the status, ask for the text again."""
-    core = context.core
-    draft = await _call(update, context, lambda a: draft_edits.restart_draft(core, a, cb.args[0]))
-    if draft is not None:
-        await ack_and_send(update, views.draft_step(draft, context.lang))
-
-
-async def show_draft(update: Update, context: BotContext, cb: Callback) -> None:
-    """`dr`: the draft as it stands (the answer to "no, do not clear it")."""
-    core = context.core
-    draft = await _call(update, context, lambda a: draft_edits.show_draft(core, a, cb.args[0]))
-    if draft is not None:
-        await ack_and_send(update, views.draft_step(draft, context.lang))
+# `ro` asks before clearing the draft's text and evidence; `roy` clears them (the status
+# stays) and asks for the text again; `dr` shows the draft as it stands ("no, keep it").
+start_over_ask = _on_draft(draft_edits.show_draft, views.start_over_question)
+start_over_yes = _on_draft(draft_edits.restart_draft, views.draft_step)
+show_draft = _on_draft(draft_edits.show_draft, views.draft_step)
 
 
 async def owed_button(update: Update, context: BotContext, cb: Callback) -> None:
