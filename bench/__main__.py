@@ -6,7 +6,13 @@ import importlib
 import sys
 
 # Each module has a `main() -> int`; add new benchmarks here.
-BENCHMARKS: tuple[str, ...] = ("bench.summary", "bench.answers", "bench.broadcast", "bench.memory")
+BENCHMARKS: tuple[str, ...] = (
+    "bench.summary",
+    "bench.answers",
+    "bench.broadcast",
+    "bench.memory",
+    "bench.flood",
+)
 
 
 def main() -> int:

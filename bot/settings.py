@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     default_language: Literal["th", "en"] = "th"
     # Answers after a round closes are still taken, marked late, for this many days.
     late_answer_days: int = Field(default=14, ge=0, le=366)
+    # PDPA: strangers' audit rows and removed people's drafts are purged after this many days.
+    privacy_retention_days: int = Field(default=90, ge=1, le=3650)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Only the command line needs it (for invitation links); empty: asked from Telegram (getMe).
     bot_username: str = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEvent
@@ -54,3 +54,42 @@ async def recent(
     if action is not None:
         q = q.where(AuditEvent.action == action)
     return list(await session.scalars(q))
+
+
+async def note_stranger(
+    session: AsyncSession,
+    telegram_id: int,
+    detail: dict[str, Any],
+    *,
+    since: datetime,
+    at: datetime,
+) -> bool:
+    """Count a stranger's attempt in one row per stranger per day; True when it is the first.
+
+    A flood of messages from one stranger is one row (its `count` and last attempt grow),
+    not one row a message.
+    """
+    row = await session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == STRANGER_REFUSED,
+            AuditEvent.actor_telegram_id == telegram_id,
+            AuditEvent.at >= since,
+        )
+        .order_by(AuditEvent.id)
+        .limit(1)
+    )
+    if row is None:
+        await record(
+            session,
+            STRANGER_REFUSED,
+            actor_telegram_id=telegram_id,
+            detail={**detail, "count": 1},
+            at=at,
+        )
+        return True
+    count = int(row.detail.get("count", 1)) + 1
+    # A new dict: JSON columns track reassignment, not in-place change.
+    merged = clean_json({**row.detail, "count": count, "last": detail, "last_at": at.isoformat()})
+    await session.execute(update(AuditEvent).where(AuditEvent.id == row.id).values(detail=merged))
+    return False

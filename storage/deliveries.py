@@ -10,12 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delivery, Person
+from storage.models import ORG_WIDE_ROLES, Delivery, Membership, Person
+
+# The roles a notice was recorded for: a division's notices go to its heads and members,
+# the others (digests) to coordinators and admins. The same audiences as scheduler/sync.py.
+DIVISION_ROLES = ("head", "member")
+NO_LONGER_HOLDS = "skipped: the recipient no longer holds the role the notice was meant for"
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,11 @@ async def begin_send(
     The claim is a compare-and-set on `attempts`: of two senders (a second replica, or a tick
     running late) that read the same pending row, only the first one's update matches.
     """
+    # Checked in the same transaction as the claim, just before the send leaves: a person
+    # removed after the notice was recorded gets nothing (and no stale division buttons).
+    if not await _still_holds_role(session, delivery_id):
+        await mark_final(session, delivery_id, "skipped", NO_LONGER_HOLDS)
+        return False
     result = await session.execute(
         update(Delivery)
         .where(
@@ -179,6 +189,35 @@ async def begin_send(
         .values(sending_since=now, attempts=Delivery.attempts + 1)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def _still_holds_role(session: AsyncSession, delivery_id: int) -> bool:
+    """Whether the delivery's recipient still has an active role of the notice's audience."""
+    division_role = and_(
+        Membership.division_id == Delivery.division_id, Membership.role.in_(DIVISION_ROLES)
+    )
+    org_role = and_(Delivery.division_id.is_(None), Membership.role.in_(ORG_WIDE_ROLES))
+    holds = exists().where(
+        Membership.person_id == Delivery.person_id,
+        Membership.revoked_at.is_(None),
+        or_(division_role, org_role),
+    )
+    found = await session.scalar(select(holds).where(Delivery.id == delivery_id))
+    return bool(found)
+
+
+async def skip_revoked(session: AsyncSession, person_id: int | None = None) -> int:
+    """Record pending deliveries whose recipient lost the role as skipped (one person's or all)."""
+    q = select(Delivery.id).where(Delivery.state == "pending")
+    if person_id is not None:
+        q = q.where(Delivery.person_id == person_id)
+    pending = list(await session.scalars(q))
+    skipped = 0
+    for delivery_id in pending:
+        if not await _still_holds_role(session, delivery_id):
+            await mark_final(session, delivery_id, "skipped", NO_LONGER_HOLDS)
+            skipped += 1
+    return skipped
 
 
 async def mark_sent(session: AsyncSession, delivery_id: int, message_id: int, at: datetime) -> None:

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from bot.cli import demo, people, reports, schedule, setup
+from bot import secrets_filter
+from bot.cli import demo, people, privacy, reports, schedule, setup
 from bot.cli.base import PROG, CliError, run_command
 from bot.cli.errors import KNOWN, error_lines
 from bot.settings import load_settings
@@ -34,16 +35,23 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="ITA measures follow-up bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (setup, people, schedule, reports, demo):
+    for module in (setup, people, schedule, reports, demo, privacy):
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    # Before anything can log: no record at any level carries a secret (bot token, invitation
+    # tokens, the database password), whatever library writes it.
+    secrets_filter.install()
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        token = settings.telegram_bot_token
+        secrets_filter.install_from(
+            token.get_secret_value() if token else None, settings.database_url
+        )
         logging.basicConfig(
             level=settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -64,5 +72,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KNOWN as exc:
         for line in error_lines(exc):
-            print(line, file=sys.stderr)
+            print(secrets_filter.redact(line), file=sys.stderr)
         return 2

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.cells import inert_csv_row, inert_xlsx
 from bot.present import (
     division_name,
     evidence_list,
@@ -93,7 +94,8 @@ def render_csv(rows: Sequence[ExportRow], tz: tzinfo, lang: str = "th") -> bytes
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(answer_headings(lang))
-    writer.writerows(answer_cells(r, tz, lang) for r in rows)
+    # People's words go into cells: anything a spreadsheet could run stays text (OWASP).
+    writer.writerows(inert_csv_row(answer_cells(r, tz, lang)) for r in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -117,6 +119,7 @@ def render_xlsx(
     when_col = ANSWER_COLUMNS.index("when") + 1
     for row in rows:
         ws.append(answer_values(row, tz, lang))
+        inert_xlsx(ws[ws.max_row])  # a typed `=...` stays the person's words, never a formula
         ws.cell(ws.max_row, when_col).number_format = BE_DATETIME
         if row.late:
             ws.cell(ws.max_row, late_col).fill = _LATE_FILL

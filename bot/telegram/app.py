@@ -14,11 +14,12 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot import secrets_filter
 from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.context import CONTEXT_TYPES, install
 from bot.telegram.menus import STRANGER_COMMANDS, menu
-from bot.telegram.ticker import install_tick
+from bot.telegram.ticker import install_purge, install_tick
 from bot.texts import CATALOGS
 from bot.usecases.core import Core
 from storage.db import session_factory
@@ -92,6 +93,8 @@ def build_application(
     clock: Callable[[], datetime] = utcnow,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application; tests pass fake requests and a clock, production the real ones."""
+    # PTB logs the API URL (with the token) and call parameters at DEBUG: redact them all.
+    secrets_filter.install_from(settings.token(), settings.database_url)
     builder = (
         ApplicationBuilder()
         .token(settings.token())
@@ -116,4 +119,5 @@ def build_application(
     install(application, core, settings)
     handlers.register(application)
     install_tick(application, core, settings)
+    install_purge(application, core, settings)
     return application

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+# Ids are database integers: PostgreSQL's INTEGER stops here, and a larger number in forged
+# data would fail the query itself (a crash, not a refusal). Bounded before any query.
+MAX_ID = 2**31 - 1
 
 # verb -> number of integer arguments
 VERBS: dict[str, int] = {
@@ -17,6 +20,9 @@ VERBS: dict[str, int] = {
     "nc": 3,  # no change since last round: round, measure, division
     "ok": 1,  # confirm the draft: draft id
     "x": 1,  # cancel the draft: draft id
+    "ro": 1,  # start the draft over: ask to confirm (draft id)
+    "roy": 1,  # start the draft over: confirmed (draft id)
+    "dr": 1,  # show the draft as it stands (draft id): "no, keep it"
     "ow": 0,  # list what is still owed
     # enrolment and roles
     "ivd": 1,  # /invite: division chosen (0 = organization-wide roles)
@@ -63,4 +69,7 @@ def decode(data: str | None) -> Callback | None:
         return None
     if not all(part.isascii() and part.isdigit() and len(part) <= 12 for part in raw):
         return None
-    return Callback(verb, tuple(int(p) for p in raw))
+    args = tuple(int(p) for p in raw)
+    if any(a > MAX_ID for a in args):
+        return None
+    return Callback(verb, args)

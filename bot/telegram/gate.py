@@ -4,11 +4,13 @@ Everything happens in private chats: in a group, the bot would show people, answ
 invitation links to whoever is in the group, so a command or a button there gets one line
 pointing to the private chat (plain group chatter is ignored). In a private chat the sender is
 resolved from the database once per update (`context.actor`); strangers (never enrolled, or
-every role revoked) are told how to join, and only `/start <token>` passes through to enrol.
+every role revoked) are told how to join once a day (a pressed button is always answered),
+their attempts counted in one audit row a day, and only `/start <token>` passes to enrol.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import Update
@@ -17,14 +19,17 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram.context import BotContext
 from bot.telegram.replies import refuse
+from bot.telegram.throttle import throttle_of
+from bot.texts import t
 from bot.usecases.audit import record_refusal
 from bot.usecases.people import identify
 from bot.usecases.refusals import Refused
-from storage import audit
+from bot.usecases.strangers import note_stranger
 
 # Worded by refuse(): a message gets the key, a button press its "auth.stranger_alert".
 STRANGER = Refused("stranger", key="auth.stranger")
 NOT_PRIVATE = Refused("not_private", key="auth.private_only")
+log = logging.getLogger(__name__)
 
 
 def _opens_invite(update: Update) -> bool:
@@ -64,23 +69,50 @@ async def _not_here(update: Update, context: BotContext) -> None:
 
 
 async def gate(update: object, context: BotContext) -> None:
-    """Let enrolled people through (and mark them reachable again); answer strangers once, stop."""
+    """Let enrolled people through; answer strangers once; stop the update whatever fails here.
+
+    Fails closed: PTB runs the next handler group after an exception, so a failed audit
+    write or reply here would let a group's `/members` through to the roster.
+    """
     if not isinstance(update, Update):
         return
+    try:
+        passes = await _decide(update, context)
+    except ApplicationHandlerStop:
+        raise
+    except Exception:
+        log.exception("the gate failed for update %s; stopped there", update.update_id)
+        await _apologise(update, context)
+        raise ApplicationHandlerStop from None
+    if not passes:
+        raise ApplicationHandlerStop
+
+
+async def _apologise(update: Update, context: BotContext) -> None:
+    """In a private chat only, say the bot is having trouble (best effort, never raises)."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    try:
+        await context.bot.send_message(chat.id, t("error.generic", context.lang))
+    except Exception:  # the network that failed the gate may fail this too
+        log.warning("could not apologise for the failed gate", exc_info=True)
+
+
+async def _decide(update: Update, context: BotContext) -> bool:
+    """True when the update may go on to the handlers; strangers and groups are answered here."""
     chat, user = update.effective_chat, update.effective_user
     if user is None or chat is None or chat.type != ChatType.PRIVATE:
         await _not_here(update, context)
-        raise ApplicationHandlerStop
+        return False
     actor = await identify(context.core, user.id)
     context.set_actor(actor)
+    # A stranger's one reply a day is the gate's: the throttle must not add a second.
+    throttle_of(context).quiet(user.id, stranger=actor is None)
     if actor is not None or _opens_invite(update):
-        return
-    await record_refusal(
-        context.core,
-        person_id=None,
-        telegram_id=user.id,
-        detail=_what(update),
-        action=audit.STRANGER_REFUSED,
-    )
-    await refuse(update, context, STRANGER)
-    raise ApplicationHandlerStop
+        return True
+    first_today = await note_stranger(context.core, user.id, _what(update))
+    if first_today or update.callback_query is not None:
+        # One chat reply a day; a pressed button is always answered (its spinner must stop).
+        await refuse(update, context, STRANGER)
+    return False

@@ -29,10 +29,12 @@ ALL_COMMANDS = (
     "invite",
     "revoke",
     "language",
+    "privacy",
+    "mydata",
 )
 # The default (unscoped) menu: what a stranger sees before joining.
 STRANGER_COMMANDS = ("start", "help")
-EVERYONE = frozenset({"start", "help", "whoami", "language"})
+EVERYONE = frozenset({"start", "help", "whoami", "language", "privacy", "mydata"})
 # Heads and members answer for their division and read its results.
 DIVISION_COMMANDS = frozenset({"report", "cancel", "summary", "history", "export"})
 # Coordinators and admins read every division and manage people; they answer nothing

@@ -11,6 +11,7 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.settings import Settings
 from bot.telegram.delivery import TelegramDelivery
+from bot.usecases import privacy
 from bot.usecases.core import Core
 from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar
@@ -24,6 +25,35 @@ def tick_config(settings: Settings) -> TickConfig:
         planner=settings.planner_config(),
         tz=settings.tz,
         inflight_grace=dt.timedelta(seconds=settings.scheduler_inflight_grace_seconds),
+    )
+
+
+PURGE_EVERY = dt.timedelta(days=1)
+
+
+def install_purge(
+    application: Application[Any, Any, Any, Any, Any, Any], core: Core, settings: Settings
+) -> Job[Any] | None:
+    """Once a day, purge what the retention setting says is kept no longer (PDPA)."""
+    if not settings.scheduler_enabled or application.job_queue is None:
+        return None
+    days = settings.privacy_retention_days
+
+    async def run_purge(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            done = await privacy.purge(core, days)
+        except (SQLAlchemyError, OSError) as exc:  # the database is away: tomorrow again
+            log.warning("privacy purge skipped (%s)", type(exc).__name__)
+            return
+        if done.stranger_audit_rows or done.drafts:
+            log.info(
+                "privacy purge: %s strangers' audit rows, %s drafts of removed people",
+                done.stranger_audit_rows,
+                done.drafts,
+            )
+
+    return application.job_queue.run_repeating(
+        run_purge, interval=PURGE_EVERY, first=60.0, name="privacy-purge"
     )
 
 

@@ -48,6 +48,22 @@ TH: dict[str, str] = {
     "answer.late_notice": "หมายเหตุ: รอบนี้ปิดแล้ว รายงานที่ส่งตอนนี้จะบันทึกเป็นรายงานล่าช้า",
     "kb.confirm": "✅ ยืนยันส่งรายงาน",
     "kb.cancel": "ยกเลิก",
+    "refuse.edit_unknown": (
+        "ขออภัย ไม่สามารถแก้ไขข้อความนี้ในรายงานที่กำลังเขียนได้ "
+        "กรุณาส่งข้อความที่ถูกต้องเพิ่มเติม หรือกด «ล้างข้อความและหลักฐาน» เพื่อเริ่มใหม่"
+    ),
+    "answer.edit_applied": "แก้ไขข้อความในรายงานที่กำลังเขียนตามที่ท่านแก้ไขแล้ว",
+    "answer.carry_ignores": (
+        "รายงานนี้ใช้ผลการดำเนินการของรอบก่อนตามเดิม ข้อความหรือไฟล์ที่ส่งมาจึงยังไม่ถูกบันทึก "
+        "หากต้องการรายงานใหม่ กรุณากด «ยกเลิก» แล้วเลือกสถานะการดำเนินการ"
+    ),
+    "kb.start_over": "🗑 ล้างข้อความและหลักฐาน แล้วเริ่มเขียนใหม่",
+    "kb.start_over_yes": "ยืนยัน ล้างและเริ่มใหม่",
+    "kb.start_over_no": "ไม่ล้าง กลับไปที่รายงาน",
+    "answer.start_over_ask": (
+        "ต้องการล้างข้อความและหลักฐานทั้งหมดที่ส่งไว้สำหรับมาตรการที่ {seq} หรือไม่ "
+        "(สถานะที่เลือกไว้ยังคงเดิม และไม่สามารถกู้คืนได้)"
+    ),
     "kb.no_change": "↩️ ไม่มีความเปลี่ยนแปลงจากรอบก่อน",
     "kb.back": "« รายการมาตรการ",
     "refuse.bad_button": "ขออภัย ปุ่มนี้ไม่ถูกต้องหรือหมดอายุแล้ว กรุณาพิมพ์ /report",
@@ -120,6 +136,22 @@ EN: dict[str, str] = {
     "answer.late_notice": "Note: this round has closed; an answer now is recorded as late.",
     "kb.confirm": "✅ Confirm",
     "kb.cancel": "Cancel",
+    "refuse.edit_unknown": (
+        "Sorry, this message cannot be changed in the answer being written. Please send the "
+        "correction as a new message, or press «Clear text and evidence» to start again."
+    ),
+    "answer.edit_applied": "The answer being written now has your edited text.",
+    "answer.carry_ignores": (
+        "This answer repeats last round's as it is, so what you sent was not added. "
+        "To write a new answer, press «Cancel» and choose a status."
+    ),
+    "kb.start_over": "🗑 Clear text and evidence, start again",
+    "kb.start_over_yes": "Yes, clear and start again",
+    "kb.start_over_no": "No, back to the answer",
+    "answer.start_over_ask": (
+        "Clear all the text and evidence given for measure {seq}? "
+        "(The chosen status stays; this cannot be undone.)"
+    ),
     "kb.no_change": "↩️ No change since last round",
     "kb.back": "« Measures",
     "refuse.bad_button": "Sorry, this button is not valid or has expired. Please type /report.",

@@ -107,6 +107,8 @@ class Added:
 
     draft: DraftView
     evidence_added: bool
+    # The message was not taken: a carried answer is confirmed or dropped as it is.
+    ignored: bool = False
 
 
 class NoDraft(AnswerRefused):
@@ -196,7 +198,8 @@ async def add_to_draft(core: Core, actor: Actor, addition: Addition) -> Added:
             raise NoDraft(has_file=addition.file is not None, expired_seq=expired_seq)
         if draft.step == DraftStep.CARRY_CONFIRM:
             # A carried answer is confirmed or dropped as it is: nothing is added, ask again.
-            return Added(await _draft_view(uow.session, draft), evidence_added=False)
+            view = await _draft_view(uow.session, draft)
+            return Added(view, evidence_added=False, ignored=True)
         extend_draft(draft, text=words, evidence=evidence, now=core.now())
         return Added(await _draft_view(uow.session, draft), evidence_added=bool(evidence))
 

@@ -40,6 +40,7 @@ REFUSAL_REASONS = (
     "no_draft_evidence",
     "unsupported",
     "file_too_big",
+    "edit_unknown",
 )
 
 
@@ -87,6 +88,8 @@ class DraftEvent(StrEnum):
     START_CARRY = "start_carry"
     ADD_TEXT = "add_text"
     ADD_EVIDENCE = "add_evidence"
+    CHANGE_STATUS = "change_status"  # another status for the same item: nothing else changes
+    START_OVER = "start_over"  # the explicit, confirmed "clear what I wrote" button
     CONFIRM = "confirm"
     CANCEL = "cancel"
 
@@ -105,6 +108,11 @@ TRANSITIONS: dict[tuple[DraftStep | None, DraftEvent], DraftStep | None] = {
     # Evidence alone does not make an answer: the text is still owed.
     (_S.TEXT, _E.ADD_EVIDENCE): _S.TEXT,
     (_S.EVIDENCE, _E.ADD_EVIDENCE): _S.EVIDENCE,
+    # Correcting the status keeps the words and files already given (a slip wipes nothing).
+    (_S.TEXT, _E.CHANGE_STATUS): _S.TEXT,
+    (_S.EVIDENCE, _E.CHANGE_STATUS): _S.EVIDENCE,
+    (_S.TEXT, _E.START_OVER): _S.TEXT,
+    (_S.EVIDENCE, _E.START_OVER): _S.TEXT,
     (_S.EVIDENCE, _E.CONFIRM): None,
     (_S.CARRY_CONFIRM, _E.CONFIRM): None,
     **{(s, _E.CANCEL): None for s in _LIVE},
@@ -129,6 +137,8 @@ def advance(
         DraftEvent.START_CARRY,
         DraftEvent.ADD_TEXT,
         DraftEvent.ADD_EVIDENCE,
+        DraftEvent.CHANGE_STATUS,
+        DraftEvent.START_OVER,
     ],
 ) -> DraftStep: ...
 def advance(step: DraftStep | None, event: DraftEvent) -> DraftStep | None:
@@ -162,10 +172,22 @@ async def start_draft(
     now: datetime,
     carry: Report | None = None,
 ) -> Draft:
-    """Begin (or restart) the person's draft for an item; one draft per person at a time."""
+    """Begin the person's draft for an item (one at a time), or change the same item's status."""
     if status is not None and status not in STATUSES:
         raise AnswerRefused("bad_status")
     current = await get_draft(session, person_id)
+    if (
+        current is not None
+        and status is not None
+        and carry is None
+        and (current.round_id, current.measure_id, current.division_id)
+        == (ctx.round.id, ctx.measure.id, ctx.division_id)
+        and allows(step_of(current), _E.CHANGE_STATUS)
+    ):
+        # The same item's status pressed again: a correction, what was written stays.
+        change_status(current, status, now=now)
+        await session.flush()
+        return current
     draft = current or new_draft(session, person_id)
     draft.step = advance(
         step_of(current), _E.START_CARRY if carry is not None else _E.START_WITH_STATUS
@@ -180,6 +202,47 @@ async def start_draft(
     draft.carried_from_id = carry.id if carry is not None else None
     await session.flush()
     return draft
+
+
+def change_status(draft: Draft, status: str, *, now: datetime) -> None:
+    """Give the draft another status; its text and evidence stay as they are."""
+    if status not in STATUSES:
+        raise AnswerRefused("bad_status")
+    draft.step = advance(step_of(draft), _E.CHANGE_STATUS)
+    draft.status = status
+    draft.updated_at = now
+
+
+def start_over(draft: Draft, *, now: datetime) -> None:
+    """Clear the draft's text and evidence (the status stays): only after a confirmation."""
+    draft.step = advance(step_of(draft), _E.START_OVER)
+    draft.text = ""
+    draft.evidence = []
+    draft.updated_at = now
+
+
+def replace_part(draft: Draft, old: str, new: str, *, now: datetime) -> None:
+    """An edited message: its words in the draft become the new words (the last match wins).
+
+    Refused (`edit_unknown`) when the draft no longer holds them as they were sent.
+    """
+    old, new, text = clean_text(old), clean_text(new), draft.text
+    end = len(old)
+    starts = [
+        i
+        for i in range(len(text) - end + 1)
+        if (i == 0 or text[i - 1] == "\n")
+        and text.startswith(old, i)
+        and (i + end == len(text) or text[i + end] == "\n")
+    ]
+    if not old or not starts or step_of(draft) not in (_S.TEXT, _S.EVIDENCE):
+        raise AnswerRefused("edit_unknown")
+    at = starts[-1]
+    replaced = (text[:at] + new + text[at + end :]).strip("\n")
+    if len(replaced) > TEXT_LIMIT:
+        raise AnswerRefused("text_too_long", limit=TEXT_LIMIT)
+    draft.text = replaced
+    draft.updated_at = now
 
 
 def extend_draft(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import secrets_filter
 from bot.usecases.audit import record_refusal
 from bot.usecases.core import Core
 from bot.usecases.people import STALE, may_grant, refused, require_manager
@@ -130,6 +131,9 @@ async def _make(
         ttl=ttl,
         via="bot" if by else "cli",
     )
+    # The only copy of the token is about to be shown: keep it out of every log line (PTB logs
+    # each sent message's text at DEBUG).
+    secrets_filter.remember(made.token)
     return MadeInvite(made.id, made.token, _role(role, division), made.expires_at)
 
 

@@ -20,6 +20,7 @@ from bot.usecases.refusals import Refused
 from storage import audit
 from storage import people as store
 from storage import rounds as rounds_store
+from storage.deliveries import skip_revoked
 from storage.models import AuditEvent
 from storage.people import Actor, MemberLine, MembersOverview, Role
 
@@ -194,6 +195,8 @@ async def _revoke(
     )
     if done is None:
         return None  # removed by someone else a moment ago
+    # Their queued notices of the lost role are closed now, not at the next tick.
+    await skip_revoked(session, done.person_id)
     remaining = tuple(await store.active_roles(session, done.person_id))
     listing = await _revoke_list(session, actor)
     return Revoked(role, done.person_id, done.chat_id, done.language, remaining, listing)

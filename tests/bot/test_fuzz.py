@@ -26,6 +26,8 @@ from telegram import Update
 
 from bot.telegram.app import build_application
 from bot.telegram.callbacks import VERBS
+from bot.telegram.throttle import KEY as THROTTLE_KEY
+from bot.telegram.throttle import Throttle
 from storage.db import create_engine, session_factory
 from storage.models import (
     Base,
@@ -51,7 +53,16 @@ FIN_HEAD, PALAD_HEAD = 5001, 5002
 STRANGERS = (5100, 5101)
 
 # Ids that exist in the seeded database, mixed with ones that do not.
-small_ids = st.integers(min_value=0, max_value=40) | st.integers(min_value=0, max_value=10**12)
+small_ids = (
+    st.integers(min_value=0, max_value=40)
+    | st.integers(min_value=0, max_value=10**12)
+    # Past PostgreSQL's INTEGER: such ids must be refused before any query (issue 13).
+    | st.integers(min_value=2**31 - 2, max_value=2**31 + 2)
+)
+# Text a spreadsheet would run as a formula if it were written unchanged (issue 13).
+formula_text = st.tuples(
+    st.sampled_from(["=", "+", "-", "@", "\t", "\r", "＝"]), st.text(max_size=60)
+).map("".join)
 
 
 @st.composite
@@ -95,6 +106,11 @@ action = st.one_of(
     st.tuples(st.just("voice"), st.none()),
     st.tuples(st.just("location"), st.none()),
     st.tuples(st.just("raw"), st.sampled_from(["edited", "no_user", "channel_post", "empty"])),
+    # Issue 13's inputs: formula-like answers, long texts split in two, albums, edits.
+    st.tuples(st.just("text"), formula_text),
+    st.tuples(st.just("split"), st.integers(min_value=1, max_value=5000)),
+    st.tuples(st.just("album"), st.integers(min_value=2, max_value=11)),
+    st.tuples(st.just("edit"), st.tuples(st.integers(0, 3), st.text(max_size=80))),
 )
 
 
@@ -146,6 +162,31 @@ def _enqueue(
         fake.send_voice(sender)
     elif kind == "location":
         fake.send_location(sender)
+    elif kind == "split":
+        # What Telegram does with a text over 4,096 units: a full part, then the rest.
+        fake.send_text(sender, "ก" * 4096)
+        fake.send_text(sender, "ข" * value)
+    elif kind == "album":
+        for _ in range(value):
+            info = fake._store_file(b"\xff\xd8\xff" + bytes(64), "photos/file_{n}.jpg").as_json()
+            fake._user_message(
+                sender, photo=[info | {"width": 90, "height": 60}], media_group_id="a"
+            )
+    elif kind == "edit":
+        back, words = value
+        message_id = max(1, fake._next_msg_id(sender) - 1 - back)
+        fake.send_raw_update(
+            {
+                "edited_message": {
+                    "message_id": message_id,
+                    "date": 1,
+                    "edit_date": 2,
+                    "chat": {"id": sender, "type": "private"},
+                    "from": {"id": sender, "is_bot": False, "first_name": "x"},
+                    "text": words or "x",
+                }
+            }
+        )
     elif kind == "raw":
         shapes: dict[str, dict[str, Any]] = {
             "edited": {
@@ -300,6 +341,8 @@ async def _fuzz(loop: asyncio.AbstractEventLoop, db_url: str) -> None:
 
     app.add_error_handler(record)
     await app.initialize()
+    # Every update reaches the handlers: the throttle has its own tests (tests/unit).
+    app.bot_data[THROTTLE_KEY] = Throttle(capacity=10**9)
     # Every sender gets one bot message whose (forged) buttons the fuzzer can press.
     anchor: dict[int, int] = {}
     for uid in (PALAD_HEAD, *STRANGERS):

@@ -37,6 +37,10 @@ LEGAL: list[tuple[DraftStep | None, DraftEvent, DraftStep | None]] = [
     (S.EVIDENCE, E.ADD_TEXT, S.EVIDENCE),
     (S.TEXT, E.ADD_EVIDENCE, S.TEXT),
     (S.EVIDENCE, E.ADD_EVIDENCE, S.EVIDENCE),
+    (S.TEXT, E.CHANGE_STATUS, S.TEXT),
+    (S.EVIDENCE, E.CHANGE_STATUS, S.EVIDENCE),
+    (S.TEXT, E.START_OVER, S.TEXT),
+    (S.EVIDENCE, E.START_OVER, S.TEXT),
     (S.EVIDENCE, E.CONFIRM, None),
     (S.CARRY_CONFIRM, E.CONFIRM, None),
     (S.TEXT, E.CANCEL, None),
@@ -55,6 +59,11 @@ ILLEGAL: list[tuple[DraftStep | None, DraftEvent, str]] = [
     (None, E.CANCEL, "stale_draft"),
     (None, E.ADD_TEXT, "stale_draft"),
     (None, E.ADD_EVIDENCE, "stale_draft"),
+    (None, E.CHANGE_STATUS, "stale_draft"),
+    (None, E.START_OVER, "stale_draft"),
+    # A carried answer takes a new status by starting a new draft, not by changing this one.
+    (S.CARRY_CONFIRM, E.CHANGE_STATUS, "stale_draft"),
+    (S.CARRY_CONFIRM, E.START_OVER, "stale_draft"),
 ]
 
 

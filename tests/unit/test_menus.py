@@ -30,6 +30,8 @@ def test_commands_per_role() -> None:
         "history",
         "export",
         "language",
+        "privacy",
+        "mydata",
     )
     assert commands_for(["member"]) == member
     assert commands_for(["head"]) == member
@@ -47,6 +49,8 @@ def test_commands_per_role() -> None:
         "invite",
         "revoke",
         "language",
+        "privacy",
+        "mydata",
     )
     assert commands_for(["admin"]) == coordinator
     both = commands_for(["coordinator", "head"])

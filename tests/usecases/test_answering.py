@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from bot.usecases import answering
+from bot.usecases import answering, draft_edits
 from bot.usecases.answering import ItemKey, NoDraft
 from bot.usecases.core import Core
 from bot.usecases.drafts import (
@@ -247,11 +247,12 @@ async def test_another_items_draft_with_content_blocks_starting(
     blocked = await answering.choose_status(core, actor, world.m3, 1)
     assert blocked.blocked
     assert (blocked.draft.measure.id, blocked.draft.text) == (world.m1.measure_id, "เขียนไว้แล้ว")
-    # The same item may start over (a new status).
+    # The same item takes another status, and keeps what was written (issue 13, hole 5).
     again = await answering.choose_status(core, actor, world.m1, 3)
-    assert not again.blocked and again.draft.status == "problem" and again.draft.text == ""
+    assert not again.blocked and again.draft.status == "problem"
+    assert again.draft.text == "เขียนไว้แล้ว"
     (draft,) = await _drafts(sessions)
-    assert (draft.measure_id, draft.step) == (world.m1.measure_id, "text")
+    assert (draft.measure_id, draft.step) == (world.m1.measure_id, "evidence")
 
 
 async def test_no_change_carries_status_text_and_evidence(
@@ -282,6 +283,7 @@ async def test_no_change_carries_status_text_and_evidence(
     # A carried answer takes no additions: it is confirmed or dropped as it is.
     unchanged = await answering.add_to_draft(core, actor, Addition(text="เพิ่มเติม"))
     assert not unchanged.evidence_added and unchanged.draft == started.draft
+    assert unchanged.ignored  # so the face says why, rather than nothing (issue 13, hole 8)
     await answering.confirm(core, actor, started.draft.id)
     first, carried = await _reports(sessions)
     assert (carried.round_id, carried.status, carried.text) == (february, "in_progress", first.text)
@@ -373,3 +375,24 @@ async def test_cancel(core: Core, sessions: Sessions) -> None:
     await _written(core, actor, world.m1)
     assert await answering.cancel(core, actor)
     assert await _drafts(sessions) == []
+
+
+async def test_another_status_keeps_text_and_evidence_and_start_over_clears_them(
+    core: Core, sessions: Sessions
+) -> None:
+    world = await _world(sessions)
+    actor = await _actor(core)
+    await answering.choose_status(core, actor, world.m1, 0)
+    await answering.add_to_draft(core, actor, Addition(text="ดำเนินการแล้ว"))
+    link = Addition(text="https://example.org/x", links=("https://example.org/x",))
+    added = await answering.add_to_draft(core, actor, link)
+    assert added.draft.evidence_count == 1
+    # The natural correction: press another status on the same measure.
+    again = await answering.choose_status(core, actor, world.m1, 1)
+    assert (again.draft.status, again.draft.text) == ("in_progress", "ดำเนินการแล้ว")
+    assert again.draft.evidence_count == 1 and again.draft.step == DraftStep.EVIDENCE
+    # Starting over is a separate, explicit step: it clears the words and files, not the status.
+    cleared = await draft_edits.restart_draft(core, actor, again.draft.id)
+    assert (cleared.status, cleared.text, cleared.evidence_count) == ("in_progress", "", 0)
+    assert cleared.step == DraftStep.TEXT
+    await _refused(draft_edits.restart_draft(core, actor, cleared.id + 1), "stale_draft")

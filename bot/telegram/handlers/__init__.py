@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import gate
+from bot.telegram import gate, throttle
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import (
@@ -26,6 +26,7 @@ from bot.telegram.handlers import (
     meetings,
     nudges,
     people,
+    privacy,
     summary,
 )
 from bot.telegram.router import ButtonHandler, button_handler, merge_routes
@@ -49,33 +50,42 @@ ROUTES = merge_routes(
     exports.BUTTONS,
 )
 
+# Every command, by name. The order is irrelevant: each name has one handler.
+COMMANDS: dict[str, Callable[[Update, Any], Coroutine[Any, Any, None]]] = {
+    "start": enrol.start,
+    "help": basic.help_command,
+    "language": basic.language_command,
+    "whoami": enrol.whoami,
+    "invite": people.invite,
+    "members": people.members,
+    "revoke": people.revoke,
+    "meetings": meetings.meetings_command,
+    "report": answer.report_command,
+    "cancel": answer.cancel_command,
+    "summary": summary.summary_command,
+    "missing": nudges.missing_command,
+    "history": history.history_command,
+    "export": exports.export_command,
+    "privacy": privacy.privacy_command,
+    "mydata": privacy.mydata_command,
+}
+
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Wire every handler into the application."""
     application.add_handler(TypeHandler(Update, basic.log_update), group=-100)
+    # Before the gate touches the database: one sender's flood is dropped here (in memory).
+    application.add_handler(TypeHandler(Update, throttle.throttle), group=-75)
     # After the log line, before everything else: strangers are answered here and stopped.
     application.add_handler(TypeHandler(Update, gate.gate), group=-50)
-    application.add_handler(CommandHandler("start", enrol.start))
-    application.add_handler(CommandHandler("help", basic.help_command))
-    application.add_handler(CommandHandler("language", basic.language_command))
-    application.add_handler(CommandHandler("whoami", enrol.whoami))
-    application.add_handler(CommandHandler("invite", people.invite))
-    application.add_handler(CommandHandler("members", people.members))
-    application.add_handler(CommandHandler("revoke", people.revoke))
-    application.add_handler(CommandHandler("meetings", meetings.meetings_command))
-    application.add_handler(CommandHandler("report", answer.report_command))
-    application.add_handler(CommandHandler("cancel", answer.cancel_command))
-    application.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, answer.on_message)
-    )
-    # Reports show other people's answers: private chats only, never a group.
+    # Every command is private-only by filter as well as by the gate: a second lock, so that
+    # names, answers and links never reach a group even if the gate were bypassed.
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("summary", summary.summary_command, filters=private))
-    application.add_handler(CommandHandler("missing", nudges.missing_command, filters=private))
-    application.add_handler(CommandHandler("history", history.history_command, filters=private))
-    application.add_handler(CommandHandler("export", exports.export_command, filters=private))
+    for name, callback in COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(MessageHandler(private & ~filters.COMMAND, answer.on_message))
     # Every button press, routed by its verb (bot/telegram/router.py).
     application.add_handler(button_handler(ROUTES))
     # Same group as the commands, registered last: only a command nobody handled reaches it.
-    application.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
+    application.add_handler(MessageHandler(private & filters.COMMAND, basic.unknown_command))
     application.add_error_handler(basic.on_error)

@@ -13,13 +13,15 @@ from telegram import Message, Update
 
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
-from bot.telegram.replies import ack_and_send, refuse, send
+from bot.telegram.incoming import Part, incoming_of
+from bot.telegram.replies import View, ack_and_send, refuse, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views import answer as views
 from bot.texts import t
-from bot.usecases import answering
-from bot.usecases.answering import ItemKey, NoDraft
-from bot.usecases.drafts import Addition, FileEvidence
+from bot.usecases import answering, draft_edits
+from bot.usecases.answering import DraftView, ItemKey, NoDraft
+from bot.usecases.core import Core
+from bot.usecases.drafts import Addition, AnswerRefused, FileEvidence
 from bot.usecases.refusals import Refused
 from storage.people import Actor
 
@@ -94,6 +96,28 @@ async def cancel_button(update: Update, context: BotContext, cb: Callback) -> No
         await update.callback_query.answer(t("answer.cancelled", context.lang))
 
 
+def _on_draft(
+    use_case: Callable[[Core, Actor, int], Awaitable[DraftView]],
+    view: Callable[[DraftView, str], View],
+) -> ButtonHandler:
+    """A button naming a draft: run `use_case` on it, then send `view` of the result."""
+
+    async def handle(update: Update, context: BotContext, cb: Callback) -> None:
+        core = context.core
+        draft = await _call(update, context, lambda a: use_case(core, a, cb.args[0]))
+        if draft is not None:
+            await ack_and_send(update, view(draft, context.lang))
+
+    return handle
+
+
+# `ro` asks before clearing the draft's text and evidence; `roy` clears them (the status
+# stays) and asks for the text again; `dr` shows the draft as it stands ("no, keep it").
+start_over_ask = _on_draft(draft_edits.show_draft, views.start_over_question)
+start_over_yes = _on_draft(draft_edits.restart_draft, views.draft_step)
+show_draft = _on_draft(draft_edits.show_draft, views.draft_step)
+
+
 async def owed_button(update: Update, context: BotContext, cb: Callback) -> None:
     """`ow`: the lists of measures still owed (the same as /report)."""
     if update.callback_query is not None:
@@ -107,6 +131,9 @@ BUTTONS: dict[str, ButtonHandler] = {
     "nc": no_change,
     "ok": confirm,
     "x": cancel_button,
+    "ro": start_over_ask,
+    "roy": start_over_yes,
+    "dr": show_draft,
     "ow": owed_button,
 }
 
@@ -172,13 +199,40 @@ def parse_message(message: Message) -> Addition:
 
 async def on_message(update: Update, context: BotContext) -> None:
     """Text, photos, documents and links go into the person's draft; anything else is refused."""
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
+    if update.edited_message is not None:
+        await _on_edit(update, context, message, user.id)
+        return
+    pieces = incoming_of(context)
+    if pieces.continues_split(user.id, message):
+        return  # a later part of a long text: refused whole with its first part
     core, lang, addition = context.core, context.lang, parse_message(message)
     added = await _call(update, context, lambda a: answering.add_to_draft(core, a, addition))
+    if added is not None and addition.text and not added.ignored:
+        pieces.remember_part(user.id, message.message_id, Part(added.draft.id, addition.text))
     # Committed before replying: a failed reply never loses what the person sent.
-    if added is not None:
-        if added.evidence_added:
-            await send(update, views.evidence_added(added.draft, lang), html=False)
-        await send(update, views.draft_step(added.draft, lang))
+    if added is None or not pieces.first_of_album(user.id, message.media_group_id):
+        return  # an album is acknowledged once, at its first item
+    if added.ignored:  # never silent: say why the message did not go into the answer
+        await send(update, views.plain("answer.carry_ignores", lang), html=False)
+    if added.evidence_added:
+        await send(update, views.evidence_added(added.draft, lang), html=False)
+    await send(update, views.draft_step(added.draft, lang))
+
+
+async def _on_edit(update: Update, context: BotContext, message: Message, sender: int) -> None:
+    """An edited message: replace its words in the open draft, or say why that cannot be."""
+    pieces, core = incoming_of(context), context.core
+    part, new = pieces.part(sender, message.message_id), message.text or message.caption or ""
+    if part is None:
+        await refuse(update, context, AnswerRefused("edit_unknown"))
+        return
+    done = await _call(
+        update, context, lambda a: draft_edits.apply_edit(core, a, part.draft_id, part.text, new)
+    )
+    if done is not None:
+        pieces.remember_part(sender, message.message_id, Part(done.id, new))
+        await send(update, views.plain("answer.edit_applied", context.lang), html=False)
+        await send(update, views.draft_step(done, context.lang))

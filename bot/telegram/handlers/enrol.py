@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.telegram.context import BotContext
+from bot.telegram.handlers.privacy import send_notice
 from bot.telegram.menus import set_chat_menu
 from bot.telegram.replies import refuse
 from bot.telegram.views import people as view
@@ -45,6 +46,10 @@ async def _enrol(update: Update, context: BotContext, token: str) -> None:
     roles = [r.role for r in enrolled.actor.roles]
     await set_chat_menu(context.bot, enrolled.actor.chat_id, roles, lang)
     await message.reply_text(t("enrol.welcome", lang, role=view.role_name(enrolled.role, lang)))
+    if len(roles) == 1:
+        # Once, at a person's first enrolment: what is kept about them and why (PDPA); a
+        # second role does not repeat it, and /privacy shows it again at any time.
+        await send_notice(update, lang)
 
 
 async def whoami(update: Update, context: BotContext) -> None:

@@ -8,9 +8,13 @@ from __future__ import annotations
 import html
 from datetime import tzinfo
 
-from bot.present import division_name, measure_title, round_title, short, status_label, when
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.present import division_name, measure_title, round_title, status_label, when
+from bot.telegram.callbacks import encode
 from bot.telegram.keyboards import draft_keyboard, owed_keyboard, status_keyboard
 from bot.telegram.replies import View
+from bot.telegram.views.length import cut
 from bot.texts import t
 from bot.usecases.answering import (
     AnswerSummary,
@@ -20,9 +24,10 @@ from bot.usecases.answering import (
     OwedGroup,
     Started,
 )
-from bot.usecases.drafts import DraftStep
+from bot.usecases.drafts import DraftEvent, DraftStep, allows
 
-# The draft's text in its preview; an earlier answer's text on the measure screen.
+# The draft's text in its preview; an earlier answer's text on the measure screen. In UTF-16
+# units, as Telegram counts (emoji are two), cut before escaping (`&lt;` counts as one).
 PREVIEW_CHARS = 800
 ANSWER_CHARS = 400
 
@@ -31,7 +36,7 @@ def _answer_values(answer: AnswerSummary, lang: str, tz: tzinfo) -> dict[str, st
     return {
         "when": when(answer.at, tz, lang),
         "status": status_label(answer.status, lang),
-        "text": html.escape(short(answer.text, ANSWER_CHARS)),
+        "text": html.escape(cut(answer.text, ANSWER_CHARS)),
     }
 
 
@@ -67,7 +72,7 @@ def _preview(draft: DraftView, lang: str) -> str:
         seq=draft.measure.seq,
         division=html.escape(division_name(draft.division, lang)),
         status=status_label(draft.status, lang),
-        text=html.escape(short(draft.text, PREVIEW_CHARS)) or "–",
+        text=html.escape(cut(draft.text, PREVIEW_CHARS)) or "–",
         evidence=draft.evidence_count,
     )
 
@@ -81,7 +86,22 @@ def draft_step(draft: DraftView, lang: str) -> View:
         text = t("answer.ask_carry", lang, preview=_preview(draft, lang))
     else:
         text = t("answer.ask_evidence", lang, preview=_preview(draft, lang))
-    return text, draft_keyboard(draft, lang)
+    markup = draft_keyboard(draft, lang)
+    if (draft.text or draft.evidence_count) and allows(draft.step, DraftEvent.START_OVER):
+        # Clearing what was written is its own button, behind a confirmation: never a slip.
+        button = InlineKeyboardButton(
+            t("kb.start_over", lang), callback_data=encode("ro", draft.id)
+        )
+        markup = InlineKeyboardMarkup([*markup.inline_keyboard, [button]])
+    return text, markup
+
+
+def start_over_question(draft: DraftView, lang: str) -> View:
+    """Ask before clearing the draft's text and evidence: yes clears, no shows it again."""
+    yes = InlineKeyboardButton(t("kb.start_over_yes", lang), callback_data=encode("roy", draft.id))
+    no = InlineKeyboardButton(t("kb.start_over_no", lang), callback_data=encode("dr", draft.id))
+    text = t("answer.start_over_ask", lang, seq=draft.measure.seq)
+    return text, InlineKeyboardMarkup([[yes], [no]])
 
 
 def started(result: Started, lang: str) -> View:

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.present import short
 from bot.telegram.callbacks import encode
 from bot.telegram.replies import View
+from bot.telegram.views.length import pack
 from bot.texts import localized, t
 from bot.usecases.enrolment import InviteChoices, InviteScreen, InviteWithdrawn, MadeInvite
 from bot.usecases.people import RevocableRole, RevokeList
@@ -19,7 +20,7 @@ from storage.invites import REVOKED, USED, InviteInfo
 from storage.models import ROLES
 from storage.people import Actor, MemberLine, MembersOverview, Role
 
-# Telegram allows 4096 characters per message; leave room for the entities it counts.
+# Telegram allows 4096 UTF-16 units per message (bot/telegram/views/length.py); keep a margin.
 PAGE_CHARS = 3800
 # Telegram refuses inline keyboards past 100 buttons; keep lists well inside that.
 MAX_BUTTONS = 60
@@ -74,19 +75,11 @@ def whoami_text(actor: Actor, lang: str) -> str:
 
 
 def paginate(lines: Sequence[str], limit: int = PAGE_CHARS) -> list[str]:
-    """Join lines into messages that each fit Telegram's limit, breaking only between lines."""
-    pages: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        if current and size + len(line) + 1 > limit:
-            pages.append("\n".join(current))
-            current, size = [], 0
-        current.append(line[:limit])
-        size += len(line) + 1
-    if current:
-        pages.append("\n".join(current))
-    return pages
+    """Join lines into messages that each fit Telegram's limit, breaking only between lines.
+
+    Measured as Telegram counts (UTF-16 units of the visible text), not in Python characters.
+    """
+    return pack(lines, limit)
 
 
 def _person_line(line: MemberLine, lang: str, tz: tzinfo, *, with_role: bool = True) -> str:
@@ -191,7 +184,8 @@ def invite_created(made: MadeInvite, link: str, lang: str, tz: tzinfo) -> View:
     text = t(
         "invite.created",
         lang,
-        role=role_name(made.role, lang),
+        # HTML: a division named "<ทดสอบ> & co" must show as written, not break the message.
+        role=escape(role_name(made.role, lang)),
         expires=format_datetime(made.expires_at, tz, lang=lang),
         link=link,
         token=made.token,

@@ -20,6 +20,7 @@ from bot.present import (
 )
 from bot.telegram.replies import View
 from bot.telegram.report_keyboards import history_keyboard, nudge_keyboard, summary_keyboard
+from bot.telegram.views.length import drop_lines, visible_len
 from bot.texts import t
 from bot.usecases.exports import ReportFile, RoundExport
 from bot.usecases.nudges import MissingView
@@ -53,14 +54,15 @@ def fit(blocks: Sequence[str], lang: str, limit: int = LIMIT) -> str:
     out: list[str] = []
     size = 0
     for i, block in enumerate(blocks):
-        if size + len(block) + 2 > limit:
+        # Telegram counts the visible text in UTF-16 units (tags and entities do not count).
+        if size + visible_len(block) + 2 > limit:
             note = t("summary.truncated", lang)
             if i == 0:  # a single huge block: cut its plain tail (blocks open no tag across lines)
-                out.append(block[: limit - len(note)].rsplit("\n", 1)[0])
+                out.append(drop_lines(block, limit - visible_len(note)))
             out.append(note)
             break
         out.append(block)
-        size += len(block) + 2
+        size += visible_len(block) + 2
     return "\n\n".join(out)
 
 
