@@ -68,6 +68,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         if self.user_data is not None:
             self.user_data[LANG_KEY] = value
 
+    def sender(self) -> Actor:
+        """The enrolled sender; the gate has stopped strangers before any handler runs."""
+        if self.actor is None:
+            raise RuntimeError("a handler ran for a stranger; the gate must stop them first")
+        return self.actor
+
     def set_actor(self, actor: Actor | None) -> None:
         """Remember who sent this update (the gate calls it once per update)."""
         self.actor = actor

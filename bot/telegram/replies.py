@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -13,6 +15,7 @@ from bot.usecases.audit import record_refusal
 from bot.usecases.refusals import Refused
 
 log = logging.getLogger("bot.refusals")
+T = TypeVar("T")
 
 View = tuple[str, InlineKeyboardMarkup | None]
 
@@ -60,6 +63,26 @@ async def refuse(update: Update, context: BotContext, refusal: Refused) -> None:
         await query.answer(t(key, lang, **refusal.values), show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(t(refusal.key, lang, **refusal.values))
+
+
+async def attempt(
+    update: Update,
+    context: BotContext,
+    work: Awaitable[T],
+    *,
+    before: Callable[[Refused], Awaitable[None]] | None = None,
+) -> T | Refused:
+    """The use case's result, or its refusal after saying no the one way (refuse()).
+
+    `before` says something first when a refusal needs context (a dropped draft, say).
+    """
+    try:
+        return await work
+    except Refused as refusal:
+        if before is not None:
+            await before(refusal)
+        await refuse(update, context, refusal)
+        return refusal
 
 
 async def send(update: Update, view: View, *, html: bool = True) -> None:

@@ -14,7 +14,7 @@ from telegram import Message, Update
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.incoming import Part, incoming_of
-from bot.telegram.replies import View, ack_and_send, refuse, send
+from bot.telegram.replies import View, ack_and_send, attempt, refuse, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views import answer as views
 from bot.texts import t
@@ -31,21 +31,15 @@ T = TypeVar("T")
 async def _call(
     update: Update, context: BotContext, use_case: Callable[[Actor], Awaitable[T]]
 ) -> T | None:
-    """Run a use case for the sender; None (after saying no) when it refuses."""
-    actor = context.actor
-    if actor is None:  # the gate stops strangers; this keeps a handler safe on its own
-        await refuse(update, context, Refused("not_enrolled"))
-        return None
-    try:
-        return await use_case(actor)
-    except NoDraft as refusal:
+    """Run a use case for the sender; None once a refusal has been said (replies.attempt)."""
+
+    async def dropped_first(refusal: Refused) -> None:
         # A dead draft was dropped first: say so before saying there is nothing to add to.
-        if refusal.expired_seq is not None:
+        if isinstance(refusal, NoDraft) and refusal.expired_seq is not None:
             await send(update, views.expired(refusal.expired_seq, context.lang), html=False)
-        await refuse(update, context, refusal)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-    return None
+
+    result = await attempt(update, context, use_case(context.sender()), before=dropped_first)
+    return None if isinstance(result, Refused) else result
 
 
 def _key(cb: Callback) -> ItemKey:

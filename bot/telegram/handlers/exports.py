@@ -11,8 +11,8 @@ from bot.present import round_label
 from bot.reports.fonts import FontMissingError
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.summary import attempt, round_key, sender
-from bot.telegram.replies import send
+from bot.telegram.handlers.summary import round_key
+from bot.telegram.replies import attempt, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import file_caption
 from bot.texts import t
@@ -37,7 +37,7 @@ async def _send_files(
         update, (t("export.preparing", lang, round=round_label(round_, lang)), None), html=False
     )
     try:
-        export = await export_round(context.core, sender(context), round_, formats)
+        export = await export_round(context.core, context.sender(), round_, formats)
     except FontMissingError:
         log.exception("cannot render reports: no Thai font")
         await send(update, (t("export.failed", lang), None), html=False)
@@ -48,7 +48,7 @@ async def _send_files(
 
 async def export_command(update: Update, context: BotContext) -> None:
     """/export [KEY]: the files of the current (or named) round; heads get their own data."""
-    work = choose_round(context.core, sender(context), round_key(context.args))
+    work = choose_round(context.core, context.sender(), round_key(context.args))
     round_ = await attempt(update, context, work)
     if not isinstance(round_, Refused):
         await _send_files(update, context, round_)
@@ -56,7 +56,7 @@ async def export_command(update: Update, context: BotContext) -> None:
 
 async def export_button(update: Update, context: BotContext, cb: Callback) -> None:
     """ex: the files of the round on the button (scoped like /export); ex ROUND 1: the memo."""
-    work = choose_round(context.core, sender(context), round_id=cb.args[0])
+    work = choose_round(context.core, context.sender(), round_id=cb.args[0])
     round_ = await attempt(update, context, work)
     if not isinstance(round_, Refused):
         memo = len(cb.args) > 1 and cb.args[1] == MEMO

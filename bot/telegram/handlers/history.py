@@ -6,8 +6,7 @@ from telegram import Update
 
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.summary import attempt, sender
-from bot.telegram.replies import ack_and_send, send
+from bot.telegram.replies import ack_and_send, attempt, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import history_choice_view, history_view
 from bot.usecases.refusals import Refused
@@ -17,7 +16,7 @@ from storage.read_models import History
 
 async def history_command(update: Update, context: BotContext) -> None:
     """/history: offer the measures and divisions whose history this person may see."""
-    choices = await attempt(update, context, history_choices(context.core, sender(context)))
+    choices = await attempt(update, context, history_choices(context.core, context.sender()))
     if not isinstance(choices, Refused):
         await send(update, history_choice_view(choices, context.lang))
 
@@ -30,13 +29,13 @@ async def _show(update: Update, context: BotContext, h: History | Refused | None
 
 async def measure_history_button(update: Update, context: BotContext, cb: Callback) -> None:
     """hm: one measure's status round by round (own divisions for heads and members)."""
-    work = measure_history(context.core, sender(context), cb.args[0])
+    work = measure_history(context.core, context.sender(), cb.args[0])
     await _show(update, context, await attempt(update, context, work))
 
 
 async def division_history_button(update: Update, context: BotContext, cb: Callback) -> None:
     """hd: one division's measures round by round, if the presser may see that division."""
-    work = division_history(context.core, sender(context), cb.args[0])
+    work = division_history(context.core, context.sender(), cb.args[0])
     await _show(update, context, await attempt(update, context, work))
 
 

@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.summary import attempt, round_key, sender
-from bot.telegram.replies import refuse, send
+from bot.telegram.handlers.summary import round_key
+from bot.telegram.replies import attempt, refuse, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import missing_view, named, nudged_text
 from bot.usecases.nudges import missing, nudge
@@ -16,7 +16,7 @@ from bot.usecases.refusals import Refused
 
 async def missing_command(update: Update, context: BotContext) -> None:
     """/missing [KEY]: the silent divisions, their people and reach; coordinators can nudge."""
-    work = missing(context.core, sender(context), round_key(context.args))
+    work = missing(context.core, context.sender(), round_key(context.args))
     view = await attempt(update, context, work)
     if not isinstance(view, Refused):
         await send(update, missing_view(view, context.lang))
@@ -28,7 +28,7 @@ async def nudge_button(update: Update, context: BotContext, cb: Callback) -> Non
     query = update.callback_query
     assert query is not None  # the router calls button handlers for button presses only
     try:
-        done = await nudge(context.core, sender(context), round_id, division_id)
+        done = await nudge(context.core, context.sender(), round_id, division_id)
     except Refused as refusal:
         await refuse(update, context, named(refusal, context.lang))
         return

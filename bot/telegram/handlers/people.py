@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.menus import set_chat_menu
-from bot.telegram.replies import View, refuse, send
+from bot.telegram.replies import View, attempt, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views import people as view
 from bot.texts import t
@@ -34,15 +34,9 @@ T = TypeVar("T")
 async def _ask(
     update: Update, context: BotContext, call: Callable[[Core, Actor], Awaitable[T]]
 ) -> T | None:
-    """Run a use case for the sender; on a refusal, word it and return None."""
-    actor = context.actor
-    if actor is None:
-        return None  # the gate has answered strangers already
-    try:
-        return await call(context.core, actor)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return None
+    """Run a use case for the sender; None once a refusal has been said (replies.attempt)."""
+    result = await attempt(update, context, call(context.core, context.sender()))
+    return None if isinstance(result, Refused) else result
 
 
 async def _show(update: Update, shown: View) -> None:

@@ -6,31 +6,23 @@ button press, from the database's view of the sender; button data is only ids.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
 
 from telegram import Update
 
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
-from bot.telegram.replies import ack_and_send, refuse, send
+from bot.telegram.replies import ack_and_send, attempt, send
 from bot.telegram.report_keyboards import back_to_summary
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import division_message, measure_message, summary_view
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import division_detail, measure_detail, summary
-from storage.people import Actor
 
 T = TypeVar("T")
 # A round key is a few characters ("2565-01"); a longer argument is cut before it is echoed.
 KEY_CHARS = 16
-
-
-def sender(context: BotContext) -> Actor:
-    """The enrolled sender: the gate (bot.telegram.gate) has already answered strangers."""
-    if context.actor is None:
-        raise RuntimeError("a report handler ran for a stranger; the gate must stop them first")
-    return context.actor
 
 
 def round_key(args: Sequence[str] | None) -> str | None:
@@ -38,19 +30,10 @@ def round_key(args: Sequence[str] | None) -> str | None:
     return args[0][:KEY_CHARS] if args else None
 
 
-async def attempt(update: Update, context: BotContext, work: Awaitable[T]) -> T | Refused:
-    """The use case's result, or its refusal after saying no to the person the one way."""
-    try:
-        return await work
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return refusal
-
-
 async def summary_command(update: Update, context: BotContext) -> None:
     """/summary [KEY]: the current (or named) round at a glance, with buttons to drill down."""
     view = await attempt(
-        update, context, summary(context.core, sender(context), round_key(context.args))
+        update, context, summary(context.core, context.sender(), round_key(context.args))
     )
     if not isinstance(view, Refused):
         await send(update, summary_view(view, context.lang, context.core.rules.tz))
@@ -58,7 +41,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
 
 async def summary_again(update: Update, context: BotContext, cb: Callback) -> None:
     """sr: back to a round's summary from one of its detail screens."""
-    work = summary(context.core, sender(context), round_id=cb.args[0])
+    work = summary(context.core, context.sender(), round_id=cb.args[0])
     view = await attempt(update, context, work)
     if not isinstance(view, Refused):
         await ack_and_send(update, summary_view(view, context.lang, context.core.rules.tz))
@@ -67,7 +50,7 @@ async def summary_again(update: Update, context: BotContext, cb: Callback) -> No
 async def open_measure(update: Update, context: BotContext, cb: Callback) -> None:
     """sm: each visible division's latest answer to one measure of a round."""
     round_id, measure_id = cb.args
-    work = measure_detail(context.core, sender(context), round_id, measure_id)
+    work = measure_detail(context.core, context.sender(), round_id, measure_id)
     detail = await attempt(update, context, work)
     if not isinstance(detail, Refused):
         text = measure_message(detail, lang=context.lang, tz=context.core.rules.tz)
@@ -77,7 +60,7 @@ async def open_measure(update: Update, context: BotContext, cb: Callback) -> Non
 async def open_division(update: Update, context: BotContext, cb: Callback) -> None:
     """sd: one division's latest answers in a round, if the presser may see that division."""
     round_id, division_id = cb.args
-    work = division_detail(context.core, sender(context), round_id, division_id)
+    work = division_detail(context.core, context.sender(), round_id, division_id)
     detail = await attempt(update, context, work)
     if not isinstance(detail, Refused):
         text = division_message(detail, lang=context.lang, tz=context.core.rules.tz)
