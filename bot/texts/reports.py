@@ -85,6 +85,7 @@ TH: dict[str, str] = {
     "history.btn_measure": "มาตรการที่ {seq}",
     # /export and file captions
     "export.preparing": "กำลังจัดทำรายงาน {round} กรุณารอสักครู่",
+    "refuse.export_busy": "ขออภัย ระบบกำลังจัดทำรายงานที่ท่านขอไว้ก่อนหน้านี้ กรุณารอสักครู่แล้วจึงขอใหม่",
     "export.caption_xlsx": "ตารางผลการรายงาน {round}",
     "export.caption_docx": "รายงานสำหรับการประชุม {round}",
     "export.caption_png": "แผนภูมิสถานะการดำเนินการ {round}",
@@ -231,6 +232,9 @@ EN: dict[str, str] = {
     "history.none": "No answers yet.",
     "history.btn_measure": "Measure {seq}",
     "export.preparing": "Preparing the reports {round}; one moment please.",
+    "refuse.export_busy": (
+        "Sorry, the reports you asked for are still being prepared; please ask again in a moment."
+    ),
     "export.caption_xlsx": "Answers table {round}",
     "export.caption_docx": "Meeting report {round}",
     "export.caption_png": "Status chart {round}",

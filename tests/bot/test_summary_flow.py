@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from docx import Document
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.telegram.callbacks import encode
+from bot.telegram.handlers import exports as exports_handler
 from storage.models import Delivery
 from tests.bot.harness import running_bot
 from tests.factories import enrol, seed_plan
@@ -240,3 +243,40 @@ async def test_coordinator_export_and_quarter_summary(
     assert names == ["ita-2565-01.xlsx", "ita-2565-01.docx", "ita-2565-01.png"]
     assert (png.file_bytes or b"").startswith(b"\x89PNG")
     assert "ปีงบประมาณ ๒๕๖๕" in _text(q) and "1/1" in _text(q)
+
+
+async def test_an_export_is_prepared_off_the_update_path_one_at_a_time(
+    engine: AsyncEngine,
+    db_url: str,
+    sc: Scenario,
+    fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Rendering is held until the test lets it go, so what happens meanwhile is certain.
+    release = asyncio.Event()
+    real = exports_handler.export_round
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        # Bounded, so that an export run on the update path fails the test instead of hanging it.
+        await asyncio.wait_for(release.wait(), timeout=30)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(exports_handler, "export_round", held)
+    async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
+        fake.send_text(COORD, "/export")
+        await fake.wait_for_message(COORD, lambda m: "กำลังจัดทำรายงาน" in _text(m))
+        # While it renders, the same person is told to wait and others are answered at once.
+        fake.send_text(COORD, "/export")
+        await fake.wait_for_message(COORD, lambda m: "กำลังจัดทำรายงานที่ท่านขอไว้" in _text(m))
+        fake.send_text(HEAD, "/summary")
+        await fake.wait_for_message(HEAD, lambda m: "สรุปผลการรายงาน" in _text(m))
+        release.set()
+        await fake.wait_for_message(COORD, lambda m: (m.file_name or "").endswith(".png"))
+        # Done: the next export is taken again.
+        seen = {m.message_id for m in fake.messages(COORD)}
+        fake.send_text(COORD, "/export")
+        await fake.wait_for_message(
+            COORD, lambda m: (m.file_name or "").endswith(".png") and m.message_id not in seen
+        )
+    documents = [m.file_name for m in fake.messages(COORD) if m.kind == "document"]
+    assert documents.count("ita-2565-01.xlsx") == 2  # one per export taken, none for the refused

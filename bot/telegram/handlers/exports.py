@@ -12,7 +12,7 @@ from bot.reports.fonts import FontMissingError
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.summary import round_key
-from bot.telegram.replies import attempt, send
+from bot.telegram.replies import attempt, refuse, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import file_caption
 from bot.texts import t
@@ -22,6 +22,8 @@ from bot.usecases.summaries import choose_round
 from storage.read_models import RoundInfo
 
 log = logging.getLogger("bot.summary")
+# bot_data key: the people whose export is being prepared now.
+BUSY_KEY = "exports_in_progress"
 
 
 async def _send_files(
@@ -46,12 +48,36 @@ async def _send_files(
         await chat.send_document(f.data, filename=f.name, caption=file_caption(export, f, lang))
 
 
+async def _off_the_update_path(
+    update: Update, context: BotContext, round_: RoundInfo, formats: Sequence[str] = CHAT_FORMATS
+) -> None:
+    """Prepare the files in a task of their own, one export at a time per person.
+
+    Rendering takes seconds; updates are handled one at a time, so everyone else would wait.
+    Which exports are running is kept in memory: a restart forgets them, and nothing is lost.
+    """
+    busy: set[int] = context.bot_data.setdefault(BUSY_KEY, set())
+    person = context.sender().person_id
+    if person in busy:
+        await refuse(update, context, Refused("export_busy"))
+        return
+    busy.add(person)
+
+    async def prepare() -> None:
+        try:
+            await _send_files(update, context, round_, formats)
+        finally:
+            busy.discard(person)
+
+    context.application.create_task(prepare(), update=update, name=f"export-{person}")
+
+
 async def export_command(update: Update, context: BotContext) -> None:
     """/export [KEY]: the files of the current (or named) round; heads get their own data."""
     work = choose_round(context.core, context.sender(), round_key(context.args))
     round_ = await attempt(update, context, work)
     if not isinstance(round_, Refused):
-        await _send_files(update, context, round_)
+        await _off_the_update_path(update, context, round_)
 
 
 async def export_button(update: Update, context: BotContext, cb: Callback) -> None:
@@ -60,7 +86,7 @@ async def export_button(update: Update, context: BotContext, cb: Callback) -> No
     round_ = await attempt(update, context, work)
     if not isinstance(round_, Refused):
         memo = len(cb.args) > 1 and cb.args[1] == MEMO
-        await _send_files(update, context, round_, ("memo",) if memo else CHAT_FORMATS)
+        await _off_the_update_path(update, context, round_, ("memo",) if memo else CHAT_FORMATS)
 
 
 BUTTONS: dict[str, ButtonHandler] = {"ex": export_button}
