@@ -18,12 +18,12 @@ from bot.cli.base import PROG, CliApp, CliError, command
 from bot.cli.dates import cli_date
 from bot.present import round_label
 from bot.settings import Settings
-from bot.usecases.exports import Span, export_period, export_round
-from bot.usecases.planned import planned_summary
+from bot.usecases.exports import ReportFile, Span, export_period, export_round
+from bot.usecases.planned import planned_export, planned_summary
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import choose_round, summary
 from scheduler.thaidate import format_datetime
-from storage.read_models import RoundSummary
+from storage.read_models import RoundInfo, RoundSummary
 
 # What --format takes (the memo has its own flag).
 FILE_FORMATS = ("xlsx", "docx", "csv", "png")
@@ -102,12 +102,12 @@ async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
     _check_writable(args.output)
     formats = [report_format(args)]
     span = report_span(args)
+    planned: RoundInfo | None = None
     try:
         if args.period:
             files = await export_period(app.core, formats, span=span)
         else:
-            round_ = await choose_round(app.core, None, args.round)
-            files = (await export_round(app.core, None, round_, formats)).files
+            files, planned = await _round_files(app, args.round, formats)
     except Refused as refusal:
         raise _cli_error(refusal, args.round) from None
     try:
@@ -115,7 +115,29 @@ async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"wrote {args.output} ({len(files[0].data)} bytes)")
+    if planned is not None:
+        print(_not_yet_open(planned, app))
     return 0
+
+
+async def _round_files(
+    app: CliApp, key: str, formats: list[str]
+) -> tuple[tuple[ReportFile, ...], RoundInfo | None]:
+    """The round's files, and the round when it is only planned (the tick has not made it)."""
+    try:
+        round_ = await choose_round(app.core, None, key)
+    except Refused as refusal:
+        if refusal.reason != "unknown_round":
+            raise
+        made = await planned_export(app.core, key, formats)  # Refused again if not listed
+        return made.files, made.round
+    return (await export_round(app.core, None, round_, formats)).files, None
+
+
+def _not_yet_open(round_: RoundInfo, app: CliApp) -> str:
+    """The line that says a round is shown as planned, with the time it opens."""
+    opens = format_datetime(round_.opens_at, app.settings.tz, lang="th", thai_digits=False)
+    return f"not yet open: the round opens {opens} ({app.settings.timezone}); nothing asked yet"
 
 
 async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
@@ -137,8 +159,7 @@ async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
         return 0
     print(summary_text(view.summary, app.settings))
     if planned:
-        opens = format_datetime(view.summary.round.opens_at, tz, lang="th", thai_digits=False)
-        print(f"not yet open: the round opens {opens} ({app.settings.timezone}); nothing asked yet")
+        print(_not_yet_open(view.summary.round, app))
     return 0
 
 

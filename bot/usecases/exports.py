@@ -111,9 +111,10 @@ async def _header(session: AsyncSession, plan_id: int) -> PlanHeader:
     return header
 
 
-async def _round_material(
+async def round_material(
     session: AsyncSession, round_: RoundInfo, formats: Collection[str], scope: Scope
 ) -> _Material:
+    """Everything one round's files are rendered from, read in the caller's transaction."""
     header = await _header(session, round_.plan_id)
     rows = await export_rows(session, [round_], scope) if _tabular(formats) else []
     summary = await round_summaries(session, [round_], scope)
@@ -158,7 +159,7 @@ async def _period_material(
     return _Material(stem, rows, summaries, summaries, docx, header, memo)
 
 
-def _render(
+def render_files(
     material: _Material,
     formats: Collection[str],
     codes: Sequence[str],
@@ -199,9 +200,9 @@ async def export_round(
     scope = visible_divisions(actor)
     own, codes = _own(actor, scope)
     async with core.uow() as uow:
-        material = await _round_material(uow.session, round_, formats, scope)
+        material = await round_material(uow.session, round_, formats, scope)
     files = await asyncio.to_thread(
-        _render, material, formats, codes, core.rules.tz, core.now(), lang
+        render_files, material, formats, codes, core.rules.tz, core.now(), lang
     )
     return RoundExport(round_, files, own)
 
@@ -220,7 +221,9 @@ async def export_period(
         if plan is None:
             raise Refused("no_plan")
         material = await _period_material(uow.session, plan.id, formats, None, span)
-    return await asyncio.to_thread(_render, material, formats, [], core.rules.tz, core.now(), lang)
+    return await asyncio.to_thread(
+        render_files, material, formats, [], core.rules.tz, core.now(), lang
+    )
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ import matplotlib
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.reports import fonts
 from storage.db import create_engine, session_factory
+from storage.models import Round
 from tests.factories import seed_plan
 from tests.report_factories import scenario
 
@@ -107,6 +109,23 @@ def test_a_round_the_schedule_lists_is_summarised_before_it_is_made(
     # A key the schedule does not list is still one line and exit 2.
     assert main(["summary", "--round", "2599-02"]) == 2
     assert "no round with key '2599-02'" in capsys.readouterr().err
+    # Reported as planned too: every owed item, nothing asked yet, and nothing kept.
+    out = Path("feb.xlsx")
+    assert main(["report", "--round", "2565-02", "-o", str(out)]) == 0
+    assert "not yet open" in capsys.readouterr().out
+    rows = list(load_workbook(out)["รายการรายงาน"].iter_rows(min_row=2, values_only=True))
+    assert rows and {r[0] for r in rows} == {"2565-02"}
+    assert len(rows) == data["owed"]
+    assert asyncio.run(_round_count(cli_env)) == 0  # the look ahead was rolled back
+
+
+async def _round_count(db_url: str) -> int:
+    engine = create_engine(db_url)
+    try:
+        async with session_factory(engine)() as session:
+            return int(await session.scalar(select(func.count()).select_from(Round)) or 0)
+    finally:
+        await engine.dispose()
 
 
 async def _seed_only(db_url: str) -> None:
