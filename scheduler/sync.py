@@ -30,7 +30,8 @@ ASK_QUIET = dt.timedelta(hours=20)
 ASK_KINDS = ("prompt", "request")
 
 
-def _round_spec(schedule: PlanSchedule, r: PlannedRound) -> RoundSpec:
+def round_spec(schedule: PlanSchedule, r: PlannedRound) -> RoundSpec:
+    """A planned round as storage makes it (the meeting's stored id included)."""
     return RoundSpec(
         kind=r.kind,
         key=r.key,
@@ -54,7 +55,7 @@ async def sync_plan(
     # A round exists from its opening on (its items frozen then), so nobody answers early.
     opened = [r for r in schedule.rounds if r.opens_at <= now]
     rounds = await upsert_rounds(
-        session, schedule.plan.id, [_round_spec(schedule, r) for r in opened]
+        session, schedule.plan.id, [round_spec(schedule, r) for r in opened]
     )
     report.rounds += len(opened)
     people: dict[int, list[Person]] = {}

@@ -8,15 +8,12 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from storage.answers import OwedItem, owed_items
 from storage.counting import division_ref
 from storage.models import (
     Delivery,
     Division,
-    Measure,
-    MeasureResponsibility,
     Meeting,
     Membership,
     Person,
@@ -24,6 +21,7 @@ from storage.models import (
     Round,
     RoundItem,
 )
+from storage.plan_queries import active_measures
 from storage.read_models import DivisionRef, RoundInfo
 from storage.summary import round_by_id
 from storage.types import utcnow
@@ -53,14 +51,7 @@ async def plan_by_code(session: AsyncSession, code: str) -> Plan | None:
 
 async def measure_rows(session: AsyncSession, plan_id: int) -> list[MeasureRow]:
     """The plan's active measures with their active responsible divisions, by seq."""
-    measures = await session.scalars(
-        select(Measure)
-        .where(Measure.plan_id == plan_id, Measure.active.is_(True))
-        .order_by(Measure.seq)
-        .options(
-            selectinload(Measure.responsibilities).selectinload(MeasureResponsibility.division)
-        )
-    )
+    measures = await active_measures(session, plan_id)
     return [
         MeasureRow(
             id=m.id,

@@ -19,12 +19,13 @@ from bot.usecases.refusals import Refused
 from bot.usecases.summaries import SummaryView
 from scheduler.planner import PlannedRound
 from scheduler.schedule import PlanSchedule, load_schedule
+from scheduler.sync import round_spec
 from scheduler.workdays import WorkCalendar
 from storage.counting import division_ref, measure_ref
 from storage.models import Plan
 from storage.plan_queries import active_measures, current_plan
 from storage.read_models import ItemAnswer, RoundInfo
-from storage.rounds import RoundSpec, divisions_by_id, upsert_rounds
+from storage.rounds import divisions_by_id, upsert_rounds
 from storage.summary import round_info, summarize
 
 # A planned round has no row yet; read models carry this id for it.
@@ -88,17 +89,7 @@ async def planned_export(
     async with core.uow() as uow:
         session = uow.session
         plan, schedule, planned = await _planned(session, core, key)
-        spec = RoundSpec(
-            kind=planned.kind,
-            key=planned.key,
-            covers_start=planned.covers_start,
-            covers_end=planned.covers_end,
-            opens_at=planned.opens_at,
-            closes_at=planned.closes_at,
-            meeting_id=schedule.meeting_id(planned.meeting_month),
-            items=planned.items,
-        )
-        made = (await upsert_rounds(session, plan.id, [spec]))[planned.key]
+        made = (await upsert_rounds(session, plan.id, [round_spec(schedule, planned)]))[planned.key]
         meeting_at = planned.closes_at if planned.kind == "monthly" else None
         round_ = round_info(made, meeting_at)
         material = await round_material(session, round_, formats, None)
