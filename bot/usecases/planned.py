@@ -3,7 +3,8 @@
 A round row is made by the tick at the round's opening (its items are frozen then), so before
 that moment only the planner knows the round. An operator looking ahead (`summary --round
 2565-01` or `report --round 2565-01` while `schedule` lists it) gets the round as planned:
-every item still owed, marked not yet open.
+it is made exactly as the tick would make it, read by the usual queries, and the transaction
+is rolled back, so every item is still owed and nothing is kept.
 """
 
 from __future__ import annotations
@@ -17,25 +18,22 @@ from bot.usecases.core import Core
 from bot.usecases.exports import CHAT_FORMATS, RoundExport, render_files, round_material
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import SummaryView
-from scheduler.planner import PlannedRound
-from scheduler.schedule import PlanSchedule, load_schedule
+from scheduler.schedule import load_schedule
 from scheduler.sync import round_spec
 from scheduler.workdays import WorkCalendar
-from storage.counting import division_ref, measure_ref
-from storage.models import Plan
-from storage.plan_queries import active_measures, current_plan
-from storage.read_models import ItemAnswer, RoundInfo
-from storage.rounds import divisions_by_id, upsert_rounds
-from storage.summary import round_info, summarize
-
-# A planned round has no row yet; read models carry this id for it.
-NOT_MADE = 0
+from storage.answers import round_divisions
+from storage.counting import division_ref
+from storage.plan_queries import current_plan
+from storage.read_models import RoundInfo
+from storage.rounds import upsert_rounds
+from storage.summary import round_info, round_summary
 
 
-async def _planned(
-    session: AsyncSession, core: Core, key: str
-) -> tuple[Plan, PlanSchedule, PlannedRound]:
-    """The current plan, its schedule and the round it lists under `key` (or Refused)."""
+async def _made_for_a_look(session: AsyncSession, core: Core, key: str) -> RoundInfo:
+    """The round the current plan lists under `key`, made as the tick would make it.
+
+    The caller reads what it needs and rolls the transaction back: nothing is kept.
+    """
     unknown = Refused("unknown_round", key="summary.unknown_round", round_key=key)
     plan = await current_plan(session)
     if plan is None:
@@ -47,35 +45,19 @@ async def _planned(
     planned = next((r for r in schedule.rounds if r.key == key.strip().upper()), None)
     if planned is None:
         raise unknown
-    return plan, schedule, planned
+    made = (await upsert_rounds(session, plan.id, [round_spec(schedule, planned)]))[planned.key]
+    return round_info(made, planned.closes_at if planned.kind == "monthly" else None)
 
 
 async def planned_summary(core: Core, key: str) -> SummaryView:
     """The round the current plan will open under `key`, with every item still owed."""
     async with core.uow() as uow:
         session = uow.session
-        plan, _, planned = await _planned(session, core, key)
-        measures = {m.id: measure_ref(m) for m in await active_measures(session, plan.id)}
-        divisions = await divisions_by_id(session, planned.division_ids)
-    round_ = RoundInfo(
-        id=NOT_MADE,
-        plan_id=plan.id,
-        key=planned.key,
-        kind=planned.kind,
-        covers_start=planned.covers_start,
-        covers_end=planned.covers_end,
-        opens_at=planned.opens_at,
-        closes_at=planned.closes_at,
-        meeting_at=planned.closes_at if planned.kind == "monthly" else None,
-    )
-    refs = {i: division_ref(d) for i, d in divisions.items()}
-    items = [
-        ItemAnswer(round_, measures[m], refs[d], None)
-        for m, d in planned.items
-        if m in measures and d in refs
-    ]
-    shown = sorted(refs.values(), key=lambda d: (d.position, d.code))
-    return SummaryView(summarize(round_, items), tuple(shown), (), False, core.now())
+        round_ = await _made_for_a_look(session, core, key)
+        counts = await round_summary(session, round_)
+        divisions = [division_ref(d) for d in await round_divisions(session, round_.id)]
+        await session.rollback()  # a look ahead: the tick makes the round at its opening
+    return SummaryView(counts, tuple(divisions), (), False, core.now())
 
 
 async def planned_export(
@@ -88,10 +70,7 @@ async def planned_export(
     """
     async with core.uow() as uow:
         session = uow.session
-        plan, schedule, planned = await _planned(session, core, key)
-        made = (await upsert_rounds(session, plan.id, [round_spec(schedule, planned)]))[planned.key]
-        meeting_at = planned.closes_at if planned.kind == "monthly" else None
-        round_ = round_info(made, meeting_at)
+        round_ = await _made_for_a_look(session, core, key)
         material = await round_material(session, round_, formats, None)
         await session.rollback()  # a look ahead: the tick makes the round at its opening
     files = await asyncio.to_thread(

@@ -106,6 +106,7 @@ def test_a_round_the_schedule_lists_is_summarised_before_it_is_made(
     assert main(["summary", "--round", "2565-02", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["not_yet_open"] is True and data["answered"] == 0 and data["owed"] > 0
+    assert asyncio.run(_round_count(cli_env)) == 0  # summarised as planned, nothing kept
     # A key the schedule does not list is still one line and exit 2.
     assert main(["summary", "--round", "2599-02"]) == 2
     assert "no round with key '2599-02'" in capsys.readouterr().err
