@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = ""
     database_url: str = "sqlite+aiosqlite:///data/ita.db"
+    # Evidence files, each kept once by its SHA-256 (back it up with the database).
+    evidence_dir: Path = Path("data/evidence")
+    # True with a self-hosted Bot API server started with --local: files are read from its
+    # disk and the 20 MB download limit does not apply (see README, "Large evidence files").
+    telegram_local_mode: bool = False
     timezone: str = "Asia/Bangkok"
     scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
     scheduler_enabled: bool = True
@@ -149,6 +155,9 @@ class Settings(BaseSettings):
             planner=self.planner_config(),
             late_answer_days=self.late_answer_days,
             default_language=self.default_language,
+            evidence_dir=self.evidence_dir,
+            # A local Bot API server serves files of up to 2000 MB.
+            max_file_bytes=(2000 if self.telegram_local_mode else 20) * 1024 * 1024,
         )
 
     def token(self) -> str:

@@ -77,7 +77,17 @@ async def evidence_of(
         q = select(Evidence).where(Evidence.report_id.in_(part)).order_by(Evidence.id)
         for e in await session.scalars(q):
             found.setdefault(e.report_id, []).append(
-                EvidenceRef(kind=e.kind, file_id=e.file_id, file_name=e.file_name, url=e.url)
+                EvidenceRef(
+                    kind=e.kind,
+                    file_id=e.file_id,
+                    file_name=e.file_name,
+                    url=e.url,
+                    evidence_id=e.id,
+                    state=e.fetch_state,
+                    sha256=e.sha256,
+                    media_type=e.mime_type,
+                    received_at=e.received_at,
+                )
             )
     return {k: tuple(v) for k, v in found.items()}
 

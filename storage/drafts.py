@@ -138,9 +138,29 @@ def evidence_dicts(report: Report) -> list[dict[str, Any]]:
             "mime_type": e.mime_type,
             "file_size": e.file_size,
             "url": e.url,
+            # The carried copy points at the same archived file (or waits for the same fetch).
+            "sha256": e.sha256,
+            "sender_id": e.sender_id,
+            "received_at": e.received_at.isoformat() if e.received_at else None,
         }
         for e in report.evidence
     ]
+
+
+def evidence_row(item: dict[str, Any], person_id: int, now: datetime) -> Evidence:
+    """A confirmed answer's evidence row from what the draft kept: files wait to be archived."""
+    fields = {k: item.get(k) for k in ("kind", "file_id", "file_unique_id", "file_name")}
+    fields |= {k: item.get(k) for k in ("mime_type", "file_size", "url", "sha256")}
+    received = item.get("received_at")
+    is_file = item.get("kind") != "link"
+    state = "none" if not is_file else ("archived" if item.get("sha256") else "pending")
+    return Evidence(
+        **fields,
+        sender_id=item.get("sender_id") or person_id,
+        received_at=datetime.fromisoformat(received) if received else now,
+        fetch_state=state,
+        fetch_after=now if state == "pending" else None,
+    )
 
 
 async def report_from_draft(
@@ -157,9 +177,7 @@ async def report_from_draft(
         carried_from_id=draft.carried_from_id,
         late=late,
         created_at=now,
-        evidence=[
-            Evidence(**{k: v for k, v in e.items() if k != "caption"}) for e in draft.evidence
-        ],
+        evidence=[evidence_row(e, draft.person_id, now) for e in draft.evidence],
     )
     session.add(report)
     await session.delete(draft)

@@ -64,6 +64,10 @@ class MeasureRef:
     title_en: str
 
 
+# Pictures python-docx can place in a document (HEIC and WebP are only listed by name).
+PICTURE_TYPES = ("image/jpeg", "image/png", "image/gif")
+
+
 @dataclass(frozen=True)
 class EvidenceRef:
     """A photo, document or link attached to an answer."""
@@ -72,11 +76,27 @@ class EvidenceRef:
     file_id: str | None
     file_name: str | None
     url: str | None
+    evidence_id: int = 0
+    # none (a link) | pending | archived | lost: see storage.evidence.
+    state: str = "none"
+    sha256: str | None = None
+    media_type: str | None = None
+    received_at: datetime | None = None
 
     @property
     def label(self) -> str:
         """What to print for it: the file name, else the link, else the kind."""
         return self.file_name or self.url or self.kind
+
+    @property
+    def archived(self) -> bool:
+        """Whether the file's bytes are in the archive."""
+        return self.state == "archived" and self.sha256 is not None
+
+    @property
+    def is_picture(self) -> bool:
+        """Whether a report can show it as a picture (a photo, or an image sent as a file)."""
+        return self.kind == "photo" or (self.media_type or "") in PICTURE_TYPES
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,11 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """A session maker on the clean database."""
     return session_factory(engine)
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test archives evidence in its own folder (never in the checkout's data/)."""
+    folder = tmp_path / "evidence"
+    monkeypatch.setenv("EVIDENCE_DIR", str(folder))
+    return folder

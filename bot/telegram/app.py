@@ -17,6 +17,7 @@ from telegram.request import BaseRequest
 from bot import secrets_filter
 from bot.settings import Settings
 from bot.telegram import handlers
+from bot.telegram.archiving import RUNNER_KEY, ArchiveRunner, install_archiver
 from bot.telegram.context import CONTEXT_TYPES, install
 from bot.telegram.menus import STRANGER_COMMANDS, menu
 from bot.telegram.ticker import install_purge, install_tick
@@ -100,6 +101,7 @@ def build_application(
         .token(settings.token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
+        .local_mode(settings.telegram_local_mode)
         # Retries 429s after Telegram's retry_after; overall and group limits are paced here.
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
@@ -110,7 +112,10 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
 
-    async def _post_shutdown(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        runner = app.bot_data.get(RUNNER_KEY)
+        if isinstance(runner, ArchiveRunner):
+            await runner.drain()  # a download in flight finishes and is recorded
         await engine.dispose()
 
     builder = builder.post_shutdown(_post_shutdown)
@@ -119,5 +124,6 @@ def build_application(
     install(application, core, settings)
     handlers.register(application)
     install_tick(application, core, settings)
+    install_archiver(application, core, settings)
     install_purge(application, core, settings)
     return application

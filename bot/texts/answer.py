@@ -76,6 +76,10 @@ TH: dict[str, str] = {
         "ขออภัย ไฟล์มีขนาดเกิน {limit} MB ซึ่งระบบไม่สามารถรับได้ กรุณาส่งเป็นลิงก์แทน (เช่น ลิงก์ Google Drive)"
     ),
     "refuse.unsupported": ("ขออภัย ระบบรับได้เฉพาะข้อความ รูปภาพ เอกสาร และลิงก์ กรุณาพิมพ์เป็นข้อความ"),
+    "refuse.file_type": (
+        "ขออภัย ระบบรับหลักฐานได้เฉพาะรูปภาพ ไฟล์ PDF ไฟล์ Word/Excel/PowerPoint หรือ OpenDocument "
+        "ไฟล์ข้อความ วิดีโอ และข้อความเสียง กรุณาแปลงไฟล์เป็น PDF หรือส่งเป็นลิงก์แทน"
+    ),
     "refuse.no_draft_evidence": ("ขออภัย กรุณาเลือกมาตรการและสถานะก่อนแนบหลักฐาน โดยพิมพ์ /report"),
     "refuse.no_status": "กรุณาเลือกสถานะการดำเนินการก่อน",
     "refuse.bad_status": "ขออภัย สถานะนี้ไม่ถูกต้อง กรุณาเลือกจากปุ่มที่กำหนด",
@@ -168,6 +172,10 @@ EN: dict[str, str] = {
     ),
     "refuse.unsupported": (
         "Sorry, only text, photos, documents and links are accepted. Please write text."
+    ),
+    "refuse.file_type": (
+        "Sorry, evidence can be pictures, PDF, Word/Excel/PowerPoint or OpenDocument files, "
+        "plain text, video or voice notes. Please convert the file to PDF or send a link."
     ),
     "refuse.no_draft_evidence": ("Sorry, please choose a measure and status first: type /report."),
     "refuse.no_status": "Please choose the status first.",

@@ -190,7 +190,7 @@ async def carry_forward(core: Core, actor: Actor, key: ItemKey) -> Started:
 
 async def add_to_draft(core: Core, actor: Actor, addition: Addition) -> Added:
     """Add a message's words, links and file to the person's draft, within the limits."""
-    words, evidence = message_content(addition)
+    words, evidence = message_content(addition, core.now(), core.rules.max_file_bytes)
     async with core.uow() as uow:
         draft, expired_seq = await _live_draft(uow.session, core, actor)
         if draft is None:
@@ -223,6 +223,7 @@ async def confirm(core: Core, actor: Actor, draft_id: int) -> Confirmed:
         measure, division = await item_refs(session, draft.measure_id, draft.division_id)
         report = await report_from_draft(session, draft, late=is_late(rnd, now), now=now)
         owed = await owed_items(session, report.round_id, report.division_id)
+        has_files = any(e.fetch_state == "pending" for e in report.evidence)
         confirmed = Confirmed(
             report_id=report.id,
             late=report.late,
@@ -239,6 +240,8 @@ async def confirm(core: Core, actor: Actor, draft_id: int) -> Confirmed:
         actor.person_id,
         " (late)" if report.late else "",
     )
+    if has_files:
+        core.signals.evidence_waiting()  # committed: the archiver may fetch them now
     return confirmed
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.filetypes import MAX_FILE_BYTES
 from bot.usecases.uow import UnitOfWork
 from scheduler.planner import PlannerConfig
+from storage.blobs import BlobStore
 from storage.types import utcnow
 
 Clock = Callable[[], datetime]
@@ -25,6 +28,17 @@ class Rules:
     # Answers after a round closes are still taken, marked late, for this many days.
     late_answer_days: int = 14
     default_language: str = "th"
+    # Where evidence files are archived, and the largest file an answer takes.
+    evidence_dir: Path = Path("data/evidence")
+    max_file_bytes: int = MAX_FILE_BYTES
+
+
+@dataclass
+class Signals:
+    """Hooks the use cases call and the composition root fills (by default they do nothing)."""
+
+    # An answer with files was confirmed: the archiver may fetch them now.
+    evidence_waiting: Callable[[], None] = field(default=lambda: None)
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class Core:
     rules: Rules
     # The current UTC time; tests pass a controlled clock so no test waits for a schedule.
     clock: Clock = field(default=utcnow)
+    signals: Signals = field(default_factory=Signals)
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one transaction)."""
@@ -43,3 +58,7 @@ class Core:
     def now(self) -> datetime:
         """The current UTC time by the core's clock."""
         return self.clock()
+
+    def blobs(self) -> BlobStore:
+        """The evidence archive on disk."""
+        return BlobStore(self.rules.evidence_dir)

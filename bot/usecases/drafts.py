@@ -15,6 +15,7 @@ from typing import Any, Literal, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.filetypes import MAX_FILE_BYTES, allowed, media_type, safe_name
 from bot.usecases.refusals import Refused
 from storage.drafts import ItemContext, evidence_dicts, get_draft, new_draft
 from storage.models import STATUSES, Draft, Report
@@ -23,8 +24,6 @@ from storage.text import clean_json, clean_text
 # A report's text stays small enough to show whole in one Telegram message with its context.
 TEXT_LIMIT = 3000
 EVIDENCE_LIMIT = 10
-# Telegram lets a bot download files up to 20 MB; anything larger could never be exported.
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 # Why an answer can be refused; each has a `refuse.<reason>` text in both catalogs.
 REFUSAL_REASONS = (
@@ -40,15 +39,16 @@ REFUSAL_REASONS = (
     "no_draft_evidence",
     "unsupported",
     "file_too_big",
+    "file_type",
     "edit_unknown",
 )
 
 
 @dataclass(frozen=True)
 class FileEvidence:
-    """A photo or document as the channel received it."""
+    """A photo, document, video or voice note as the channel received it."""
 
-    kind: str  # "photo" | "document"
+    kind: str  # one of bot.filetypes.MEDIA_KINDS
     file_id: str
     file_unique_id: str
     file_name: str | None
@@ -264,20 +264,28 @@ def extend_draft(
     draft.updated_at = now
 
 
-def message_content(addition: Addition) -> tuple[str, list[dict[str, Any]]]:
+def message_content(
+    addition: Addition, now: datetime, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[str, list[dict[str, Any]]]:
     """Check a message against the limits; its words and evidence as the draft keeps them."""
     file = addition.file
     if file is None and not addition.text:
         raise AnswerRefused("unsupported")
-    if file is not None and (file.file_size or 0) > MAX_FILE_BYTES:
-        raise AnswerRefused("file_too_big", limit=MAX_FILE_BYTES // 2**20)
+    if file is not None and (file.file_size or 0) > max_bytes:
+        raise AnswerRefused("file_too_big", limit=max_bytes // 2**20)
+    if file is not None and not allowed(file.kind, file.file_name, file.mime_type):
+        raise AnswerRefused("file_type")
     if len(addition.text) > TEXT_LIMIT:
         raise AnswerRefused("text_too_long", limit=TEXT_LIMIT)
     # A file's caption describes the file: only a plain message's links are evidence.
     links = addition.links if file is None else ()
     evidence: list[dict[str, Any]] = [{"kind": "link", "url": url} for url in links]
     if file is not None:
-        evidence.append({**asdict(file), "url": None})
+        kept = {
+            "file_name": safe_name(file.file_name, "") or None,
+            "mime_type": media_type(file.kind, file.file_name, file.mime_type),
+        }
+        evidence.append({**asdict(file), **kept, "url": None, "received_at": now.isoformat()})
     # A message that is nothing but a link is evidence, not part of the text.
     words = "" if links and addition.text.strip() in links else addition.text
     return words, evidence

@@ -144,21 +144,48 @@ class Report(Base):
 
 
 class Evidence(Base):
-    """A photo, document or link attached to an answer (Telegram keeps the file)."""
+    """A photo, document, video, voice note or link attached to an answer.
+
+    A file is archived under EVIDENCE_DIR by its SHA-256 (`sha256`, see EvidenceBlob) after
+    the answer is confirmed; until then `fetch_state` is `pending` and the tick retries.
+    """
 
     __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_fetch", "fetch_state", "fetch_after"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # photo | document | link
+    kind: Mapped[str] = mapped_column(String(16))  # photo | document | video | voice | link
     file_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     file_unique_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     file_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     mime_type: Mapped[str | None] = mapped_column(String(128), nullable=True)
     file_size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Who sent the file and when it reached the bot (carried answers keep the first sender's).
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), nullable=True)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # none (a link) | pending | archived | lost (Telegram no longer has it); see storage.evidence.
+    fetch_state: Mapped[str] = mapped_column(String(16), default="none")
+    fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    fetch_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    fetch_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("evidence_blob.sha256"), nullable=True, index=True
+    )
 
     report: Mapped[Report] = relationship(back_populates="evidence")
+
+
+class EvidenceBlob(Base):
+    """One archived file, stored once however many answers carry it (named by its SHA-256)."""
+
+    __tablename__ = "evidence_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(128))
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Draft(Base):

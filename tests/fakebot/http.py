@@ -87,6 +87,10 @@ class FakeBotApiServer:
         return web.json_response(payload, status=status)
 
     async def _file(self, request: web.Request) -> web.Response:
+        if self.fake.take_download_fault():
+            return web.json_response(
+                {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
+            )
         content = self.fake.file_content(request.match_info["token"], request.match_info["path"])
         if content is None:
             return web.json_response(

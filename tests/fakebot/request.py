@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram import Bot
 from telegram.error import TimedOut
@@ -48,7 +48,10 @@ class FakeRequest(BaseRequest):
         """Route an API call or file download to the fake; FakeTimeout becomes TimedOut."""
         parts = urlsplit(url)
         if m := _FILE_RE.search(parts.path):
-            content = self.fake.file_content(m.group(1), m.group(2))
+            if self.fake.take_download_fault():
+                return 502, b'{"ok":false,"error_code":502,"description":"Bad Gateway"}'
+            # PTB percent-encodes the path (the token's colon too) before downloading.
+            content = self.fake.file_content(unquote(m.group(1)), unquote(m.group(2)))
             if content is None:
                 return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
             return 200, content

@@ -55,6 +55,7 @@ class FakeState:
         self._sent: dict[int, list[SentMessage]] = {}
         self._pending_queries: set[str] = set()
         self._files: dict[str, StoredFile] = {}
+        self._download_faults = 0
         self._faults: list[tuple[str | None, FaultKind, list[int], int | None, int]] = []
         self._rates: tuple[float, float, random.Random] | None = None
         self._windows: dict[int | str, deque[float]] = {}
@@ -118,6 +119,22 @@ class FakeState:
         stored = StoredFile(f"FAKE{n:06d}", f"U{n:06d}", content, size, path.format(n=n))
         self._files[stored.file_id] = stored
         return stored
+
+    def fail_downloads(self, count: int) -> None:
+        """The next `count` file downloads fail with 502 (getFile itself still answers)."""
+        self._download_faults = count
+
+    def take_download_fault(self) -> bool:
+        """Whether this download fails (counts one injected fault down)."""
+        if self._download_faults <= 0:
+            return False
+        self._download_faults -= 1
+        self.stats["5xx"] += 1
+        return True
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """What the fake serves for a file id (to compare with what the bot archived)."""
+        return self._files[file_id].content
 
     def file_content(self, token: str, file_path: str) -> bytes | None:
         """Bytes for a download URL path, or None if unknown / wrong token."""

@@ -22,6 +22,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "bot.present": {"bot.telegram", "bot.cli", "bot.usecases", "telegram"},
     "bot.texts": {"bot.telegram", "bot.cli", "bot.usecases", "telegram"},
     "bot.reports": {"bot.telegram", "bot.cli", "bot.usecases", "telegram"},
+    "bot.filetypes": {"bot.telegram", "bot.cli", "bot.usecases", "telegram"},
     "bot.cli": {"telegram"},
     "bot.settings": {"bot.telegram", "bot.cli", "telegram"},
 }

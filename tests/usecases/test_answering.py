@@ -11,12 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.filetypes import MAX_FILE_BYTES
 from bot.usecases import answering, draft_edits
 from bot.usecases.answering import ItemKey, NoDraft
 from bot.usecases.core import Core
 from bot.usecases.drafts import (
     EVIDENCE_LIMIT,
-    MAX_FILE_BYTES,
     TEXT_LIMIT,
     Addition,
     DraftStep,

@@ -170,17 +170,29 @@ def _links(message: Message) -> tuple[str, ...]:
 
 
 def _file(message: Message) -> FileEvidence | None:
-    """The photo (its largest size) or document a message carries."""
+    """The photo (its largest size), document, video or voice note a message carries."""
     if message.photo:
         photo = message.photo[-1]  # the largest size Telegram made
         return FileEvidence(
             "photo", photo.file_id, photo.file_unique_id, None, "image/jpeg", photo.file_size
         )
-    if message.document:
-        doc = message.document
+    media = message.document or message.video
+    if media is not None:
+        kind = "document" if message.document else "video"
         return FileEvidence(
-            "document", doc.file_id, doc.file_unique_id, doc.file_name, doc.mime_type, doc.file_size
+            kind,
+            media.file_id,
+            media.file_unique_id,
+            media.file_name,
+            media.mime_type,
+            media.file_size,
         )
+    if message.voice:
+        v = message.voice
+        return FileEvidence("voice", v.file_id, v.file_unique_id, None, v.mime_type, v.file_size)
+    if message.video_note:
+        n = message.video_note
+        return FileEvidence("video_note", n.file_id, n.file_unique_id, None, None, n.file_size)
     return None
 
 
