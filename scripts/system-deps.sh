@@ -1,13 +1,14 @@
 #!/bin/sh
-# System packages the Python dependencies cannot bring: a Thai font for the reports.
+# System packages the Python dependencies cannot bring: a Thai font for the reports, and
+# LibreOffice Writer, which turns the DOCX reports into PDF (bot/reports/pdf.py says why).
 # Debian's fonts-thai-tlwg gives Laksaman, which matplotlib and Word both render Thai with.
 # Never fails the install: without the font, only the reports refuse (with a clear message).
 set -u
 
 FONT=/usr/share/fonts/truetype/tlwg/Laksaman.ttf
 
-# Optional: LibreOffice Writer lets a test render the period report to PDF and count its pages
-# (skipped without it). Best effort, after the font; never fails the install.
+# LibreOffice Writer makes the PDF reports and the publication pack's PDF. Best effort, after
+# the font; never fails the install (without it only PDF output refuses, with a clear line).
 office() {
     command -v soffice >/dev/null 2>&1 && return 0
     [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 || return 0
@@ -16,9 +17,9 @@ office() {
         >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 &&
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
             >/dev/null 2>&1; }; then
-        echo "system-deps: installed libreoffice-writer-nogui (page-count test of the period report)"
+        echo "system-deps: installed libreoffice-writer-nogui (PDF reports)"
     else
-        echo "system-deps: libreoffice-writer-nogui not installed; the page-count test will skip" >&2
+        echo "system-deps: could not install libreoffice-writer-nogui; PDF reports need it (apt-get install libreoffice-writer-nogui)" >&2
     fi
 }
 trap office EXIT

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import tzinfo
+from pathlib import Path
 
 from bot.filetypes import default_name, extension, safe_name
+from storage.blobs import SHA256_HEX
 from storage.read_models import EvidenceRef
 
 PackEntry = tuple[int, str, EvidenceRef]  # (measure seq, division code, evidence)
@@ -44,3 +46,31 @@ def evidence_paths(entries: Iterable[PackEntry], tz: tzinfo) -> dict[int, str]:
             owner[path] = ev.sha256
         paths[ev.evidence_id] = path
     return paths
+
+
+class EvidenceLocator:
+    """Where a report finds an evidence file's bytes, and its path inside the pack.
+
+    `root` is the archive folder (EVIDENCE_DIR); the renderers only read files it names,
+    and only files whose hash the database recorded.
+    """
+
+    def __init__(self, root: Path | None, paths: dict[int, str] | None = None) -> None:
+        self.root = root
+        self.paths = paths or {}
+
+    def file(self, ev: EvidenceRef) -> Path | None:
+        """The archived file of an attachment, or None (a link, not yet fetched, or missing)."""
+        if self.root is None or not ev.archived or ev.sha256 is None:
+            return None
+        if not SHA256_HEX.match(ev.sha256):
+            return None
+        path = self.root / ev.sha256[:2] / ev.sha256
+        return path if path.is_file() else None
+
+    def pack_path(self, ev: EvidenceRef) -> str | None:
+        """The attachment's path inside the publication pack (None: not in it)."""
+        return self.paths.get(ev.evidence_id)
+
+
+NO_EVIDENCE = EvidenceLocator(None)
