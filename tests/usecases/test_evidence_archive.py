@@ -27,14 +27,17 @@ class Channel:
         self.calls: list[str] = []
         self.fail: evidence.FetchFailed | None = None
         self.gate: asyncio.Event | None = None
+        self.two_started = asyncio.Event()
 
     async def download(self, file_id: str, dest: Path) -> None:
         self.calls.append(file_id)
+        if len(self.calls) == 2:
+            self.two_started.set()
         if self.gate is not None:
             await self.gate.wait()
         if self.fail is not None:
             raise self.fail
-        dest.write_bytes(self.files[file_id])
+        await asyncio.to_thread(dest.write_bytes, self.files[file_id])
 
 
 async def _answer_with(sessions: Sessions, *files: tuple[str, str]) -> int:
@@ -137,15 +140,12 @@ async def test_a_file_already_archived_under_its_unique_id_is_not_downloaded_aga
     assert len(hashes) == 1 and await _states(sessions) == [("archived", 1)] * 2
 
 
-async def test_two_passes_at_once_download_each_file_once(
-    core: Core, sessions: Sessions
-) -> None:
+async def test_two_passes_at_once_download_each_file_once(core: Core, sessions: Sessions) -> None:
     await _answer_with(sessions, ("F1", "U1"), ("F2", "U2"))
     channel = Channel({"F1": b"one", "F2": b"two"})
     channel.gate = asyncio.Event()
     first = asyncio.create_task(evidence.archive_due(core, channel))
-    while len(channel.calls) < 2:  # both files claimed and downloading in the first pass
-        await asyncio.sleep(0)
+    await channel.two_started.wait()  # both files claimed and downloading in the first pass
     second = await evidence.archive_due(core, channel)
     channel.gate.set()
     done = await first
