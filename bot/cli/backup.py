@@ -133,7 +133,7 @@ def _pg_line(url: str, out: Path) -> str:
     """Print the one line that says how to take the PostgreSQL database; return the command."""
     cmd = backup.pg_dump_command(url, out)
     print(
-        f"database not copied (PostgreSQL): take it with `{cmd}` "
+        f"database not copied (PostgreSQL): take it with `{cmd}`, run before `{PROG} backup` "
         "(the password from ~/.pgpass or PGPASSWORD)"
     )
     return cmd

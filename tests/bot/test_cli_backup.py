@@ -392,7 +392,8 @@ async def test_on_postgresql_the_evidence_is_copied_and_pg_dump_is_named(
     assert len(lines) == 2
     database = cli_env.rsplit("/", 1)[1]
     assert lines[0].startswith("database not copied (PostgreSQL): take it with `pg_dump ")
-    assert f"--file={out / 'ita.dump'} {database}`" in lines[0]
+    assert f"--file={out / 'ita.dump'} {database}`, run before `ita-followup backup`" in lines[0]
+    assert "@" not in lines[0] and "postgresql+asyncpg" not in lines[0]
     assert "database not copied; evidence 3 file(s) copied" in lines[1]
     assert not (out / "ita.db").exists()
     store = BlobStore(out / "evidence")
