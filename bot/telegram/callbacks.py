@@ -39,6 +39,7 @@ VERBS: dict[str, int] = {
     "hd": 1,  # history of a division
     "ex": 2,  # export: round, format index
     "sr": 1,  # back to the summary of a round
+    "ev": 1,  # send an answer's evidence files from the archive: report id
 }
 
 

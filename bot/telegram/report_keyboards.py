@@ -83,3 +83,19 @@ def back_to_summary(round_id: int, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(t("summary.back", lang), callback_data=encode("sr", round_id))]]
     )
+
+
+# Evidence buttons per row under a detail screen: short labels, so a phone shows three.
+EVIDENCE_PER_ROW = 3
+
+
+def detail_keyboard(
+    round_id: int, evidence: Sequence[tuple[str, int]], lang: str
+) -> InlineKeyboardMarkup:
+    """A detail screen's buttons: one per answer with files (ev: its report id), then back."""
+    files = [
+        InlineKeyboardButton(short(label, BUTTON_CHARS), callback_data=encode("ev", report_id))
+        for label, report_id in evidence
+    ]
+    back = back_to_summary(round_id, lang).inline_keyboard
+    return InlineKeyboardMarkup([*_rows(files, EVIDENCE_PER_ROW), *back])

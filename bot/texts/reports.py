@@ -62,6 +62,19 @@ TH: dict[str, str] = {
     "summary.truncated": "… (ข้อความยาวเกินไป กรุณาใช้ /export เพื่อดูฉบับเต็ม)",
     "summary.not_allowed": "ขออภัย ท่านไม่มีสิทธิ์ดูข้อมูลนี้",
     "summary.stale": "ขออภัย ปุ่มนี้ใช้ไม่ได้แล้ว กรุณาพิมพ์คำสั่งใหม่อีกครั้ง",
+    # evidence files back in the chat (the summary's measure and division views)
+    "summary.evidence_pending": "{label} ⏳ (กำลังดึงไฟล์)",
+    "summary.evidence_lost": "{label} (ไฟล์สูญหาย)",
+    "summary.btn_evidence_division": "📎 หลักฐาน {code}",
+    "summary.btn_evidence_measure": "📎 หลักฐาน ข้อ {seq}",
+    "evidence.sending": "กำลังส่งไฟล์หลักฐาน กรุณารอสักครู่",
+    "evidence.caption": "หลักฐาน มาตรการที่ {seq} · {division} · {date}",
+    "evidence.links": "ลิงก์หลักฐาน:\n{links}",
+    "evidence.pending": "กำลังดึงไฟล์จาก Telegram: {names} กรุณาลองใหม่ภายหลัง",
+    "evidence.unavailable": "ขออภัย ไฟล์ต่อไปนี้ไม่สามารถเรียกคืนได้: {names}",
+    "evidence.not_sent": "ขออภัย ไม่สามารถส่งไฟล์ต่อไปนี้ได้ในขณะนี้: {names} กรุณาลองใหม่ภายหลัง",
+    "evidence.none": "รายงานนี้ไม่มีไฟล์หลักฐาน",
+    "refuse.evidence_busy": "ขออภัย ระบบกำลังส่งไฟล์หลักฐานที่ท่านขอไว้ก่อนหน้านี้ กรุณารอสักครู่แล้วจึงขอใหม่",
     # /missing
     "missing.title": "<b>หน่วยงานที่ยังรายงานไม่ครบ {round}</b>",
     "missing.none": "ทุกหน่วยงานรายงานครบแล้ว",
@@ -210,6 +223,22 @@ EN: dict[str, str] = {
     "summary.truncated": "… (too long; please use /export for the full text)",
     "summary.not_allowed": "Sorry, you may not see this.",
     "summary.stale": "Sorry, this button no longer works. Please send the command again.",
+    "summary.evidence_pending": "{label} ⏳ (being fetched)",
+    "summary.evidence_lost": "{label} (file lost)",
+    "summary.btn_evidence_division": "📎 Evidence {code}",
+    "summary.btn_evidence_measure": "📎 Evidence item {seq}",
+    "evidence.sending": "Sending the evidence files; one moment please.",
+    "evidence.caption": "Evidence, measure {seq} · {division} · {date}",
+    "evidence.links": "Evidence links:\n{links}",
+    "evidence.pending": "Still being fetched from Telegram: {names}. Please try again later.",
+    "evidence.unavailable": "Sorry, these files can no longer be retrieved: {names}",
+    "evidence.not_sent": (
+        "Sorry, these files could not be sent just now: {names}. Please try again later."
+    ),
+    "evidence.none": "This answer has no evidence files.",
+    "refuse.evidence_busy": (
+        "Sorry, the evidence you asked for is still being sent; please ask again in a moment."
+    ),
     "missing.title": "<b>Divisions not fully reported {round}</b>",
     "missing.none": "Every division has reported.",
     "missing.division": "<b>{name}</b> answered {answered}/{owed}\nStill owed: {measures}",

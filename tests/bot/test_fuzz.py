@@ -26,15 +26,19 @@ from telegram import Update
 
 from bot.telegram.app import build_application
 from bot.telegram.callbacks import VERBS
+from bot.telegram.handlers.evidence import SENDERS_KEY, EvidenceSenders
 from bot.telegram.throttle import KEY as THROTTLE_KEY
 from bot.telegram.throttle import Throttle
+from storage.blobs import BlobStore
 from storage.db import create_engine, session_factory
 from storage.models import (
     Base,
     Division,
     Draft,
     Evidence,
+    EvidenceBlob,
     Invite,
+    Measure,
     Membership,
     Person,
     Report,
@@ -51,6 +55,9 @@ Sessions = async_sessionmaker[AsyncSession]
 NOW = datetime(2022, 1, 20, 3, 0, tzinfo=UTC)
 FIN_HEAD, PALAD_HEAD = 5001, 5002
 STRANGERS = (5100, 5101)
+# FIN's archived evidence: neither PALAD's head nor a stranger may ever receive it (issue 11).
+SECRET_NAME = "ลับเฉพาะสำนักคลัง.pdf"
+SECRET_BYTES = b"%PDF-1.4\n% FIN only\n" + bytes(range(256)) * 4
 
 # Ids that exist in the seeded database, mixed with ones that do not.
 small_ids = (
@@ -224,17 +231,21 @@ def test_fuzzed_updates_change_nothing_they_may_not(db_url: str) -> None:
         loop.close()
 
 
-def targeted(items: list[tuple[int, int, int]]) -> st.SearchStrategy[tuple[str, Any]]:
-    """Presses aimed at real round items (other divisions' included), with valid verbs."""
+def targeted(
+    items: list[tuple[int, int, int]], reports: list[int]
+) -> st.SearchStrategy[tuple[str, Any]]:
+    """Presses aimed at real round items and answers (other divisions' included)."""
     item = st.sampled_from(items)
-    data = st.one_of(
+    answering = st.one_of(
         item.map(lambda i: f"m:{i[0]}:{i[1]}:{i[2]}"),
         item.map(lambda i: f"nc:{i[0]}:{i[1]}:{i[2]}"),
         st.tuples(item, st.integers(0, 4)).map(lambda x: "st:{}:{}:{}:{}".format(*x[0], x[1])),
         st.integers(0, 5).map(lambda n: f"ok:{n}"),
         st.integers(0, 5).map(lambda n: f"x:{n}"),
     )
-    return st.tuples(st.just("press"), data)
+    # As often as all of those: an answer's evidence files by report id (FIN's first).
+    evidence = st.sampled_from(reports).map(lambda r: f"ev:{r}")
+    return st.tuples(st.just("press"), st.one_of(answering, evidence))
 
 
 async def _items(sessions: Sessions) -> list[tuple[int, int, int]]:
@@ -245,21 +256,64 @@ async def _items(sessions: Sessions) -> list[tuple[int, int, int]]:
         return [(r, m, d) for r, m, d in rows]
 
 
-async def _world(engine: AsyncEngine) -> set[int]:
+async def _fin_answer(sessions: Sessions, round_id: int, person: int, blobs: BlobStore) -> int:
+    """FIN's answer to measure 1 with an archived PDF (its bytes in the archive) and a link."""
+    with blobs.incoming() as part:
+        part.write_bytes(SECRET_BYTES)
+        sha = blobs.keep(part).sha256
+    async with sessions() as s, s.begin():
+        fin = await s.scalar(select(Division.id).where(Division.code == "FIN"))
+        m1 = await s.scalar(select(Measure.id).where(Measure.seq == 1))
+        assert fin is not None and m1 is not None
+        report = Report(
+            round_id=round_id, measure_id=m1, division_id=fin, person_id=person, status="done"
+        )
+        s.add(report)
+        s.add(EvidenceBlob(sha256=sha, size=len(SECRET_BYTES), media_type="application/pdf"))
+        await s.flush()
+        s.add(
+            Evidence(
+                report_id=report.id,
+                kind="document",
+                file_id="FIN-FILE",
+                file_name=SECRET_NAME,
+                mime_type="application/pdf",
+                fetch_state="archived",
+                sha256=sha,
+                received_at=NOW,
+            )
+        )
+        s.add(Evidence(report_id=report.id, kind="link", url="https://fin.invalid/secret"))
+        return report.id
+
+
+async def _world(engine: AsyncEngine, blobs: BlobStore) -> tuple[set[int], int]:
+    """The seeded world: the people, the round, and FIN's answer with evidence (its id)."""
     if engine.dialect.name == "postgresql":
         await truncate_all(engine)
     sessions = session_factory(engine)
     await seed_plan(sessions)
-    fin_people = {await enrol(sessions, FIN_HEAD, "head", "FIN")}
+    fin_head = await enrol(sessions, FIN_HEAD, "head", "FIN")
     await enrol(sessions, PALAD_HEAD, "head", "PALAD")
-    await make_round(
+    round_id = await make_round(
         sessions,
         "2565-01",
         opens_at=NOW - timedelta(days=1),
         closes_at=NOW + timedelta(days=5),
         items=[(1, "FIN"), (3, "FIN"), (3, "PALAD")],
     )
-    return fin_people
+    return {fin_head}, await _fin_answer(sessions, round_id, fin_head, blobs)
+
+
+def _leaks(fake: FakeTelegram) -> list[str]:
+    """What FIN's evidence reached a fuzzed sender as: uploaded bytes, its name or its link."""
+    found = []
+    for uid in (PALAD_HEAD, *STRANGERS):
+        for m in fake.messages(uid):
+            words = f"{m.text or ''} {m.caption or ''} {m.file_name or ''}"
+            if m.file_bytes == SECRET_BYTES or SECRET_NAME in words or "fin.invalid" in words:
+                found.append(f"{uid}: {m.kind} {words[:80]}")
+    return found
 
 
 WORLD_SCHEMA = "fuzz_world"
@@ -322,13 +376,14 @@ async def _pg_restorer(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
 async def _fuzz(loop: asyncio.AbstractEventLoop, db_url: str) -> None:
     engine = create_engine(db_url)
     sessions = session_factory(engine)
-    fin_people = await _world(engine)
     fake = FakeTelegram()
+    settings_ = bot_settings(fake, db_url)
+    fin_people, fin_report = await _world(engine, BlobStore(settings_.evidence_dir))
     for uid in (FIN_HEAD, PALAD_HEAD, *STRANGERS):
         fake.add_user(uid)
     request, updates_request = fake_request_pair(fake)
     app = build_application(
-        bot_settings(fake, db_url),
+        settings_,
         engine,
         request=request,
         get_updates_request=updates_request,
@@ -351,7 +406,7 @@ async def _fuzz(loop: asyncio.AbstractEventLoop, db_url: str) -> None:
             await app.process_update(Update.de_json(raw, app.bot))
         anchor[uid] = fake.last_message(uid).message_id
     baseline = await _snapshot(sessions, fin_people)
-    aimed_presses = targeted(await _items(sessions))
+    aimed_presses = targeted(await _items(sessions), [fin_report, fin_report + 1, 0])
     restore = await _restorer(engine, db_url)
 
     async def run_example(steps: list[tuple[int, tuple[str, Any]]]) -> None:
@@ -362,8 +417,12 @@ async def _fuzz(loop: asyncio.AbstractEventLoop, db_url: str) -> None:
             _enqueue(fake, anchor, sender, *act)
             for raw in fake.take_updates():
                 await app.process_update(Update.de_json(raw, app.bot))
+            senders = app.bot_data.get(SENDERS_KEY)
+            if isinstance(senders, EvidenceSenders):
+                await senders.drain()  # evidence goes out in tasks of its own
             assert errors == []
             assert await _snapshot(sessions, fin_people) == baseline
+            assert _leaks(fake) == []
 
     step = st.tuples(
         st.sampled_from([PALAD_HEAD, *STRANGERS]),

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.telegram.callbacks import encode
 from bot.telegram.handlers import exports as exports_handler
-from storage.models import Delivery
+from storage.models import Delivery, Report
 from tests.bot.harness import running_bot
 from tests.factories import enrol, seed_plan
 from tests.fakebot import FakeTelegram, SentMessage
@@ -53,8 +53,28 @@ def _text(m: SentMessage) -> str:
     return m.text or ""
 
 
+async def _report_id(
+    sessions: async_sessionmaker[AsyncSession], sc: Scenario, seq: int, code: str
+) -> int:
+    """The latest January answer of a division to a measure."""
+    async with sessions() as s:
+        found = await s.scalar(
+            select(func.max(Report.id)).where(
+                Report.round_id == sc.jan,
+                Report.measure_id == sc.ids.measures[seq],
+                Report.division_id == sc.ids.divisions[code],
+            )
+        )
+    assert found is not None
+    return int(found)
+
+
 async def test_coordinator_summary_and_drill_down(
-    engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
+    engine: AsyncEngine,
+    db_url: str,
+    sc: Scenario,
+    fake: FakeTelegram,
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(COORD, "/summary")
@@ -76,6 +96,17 @@ async def test_coordinator_summary_and_drill_down(
         assert "เผยแพร่รายงานการใช้จ่ายงบประมาณบนเว็บไซต์แล้ว" in _text(detail)
         assert "รายงานงบ.pdf" in _text(detail) and "สมหญิง ใจดี" in _text(detail)
         assert "ร่างรายงาน" not in _text(detail)  # superseded
+        # The counting answer's files get a button (by division), above the way back.
+        fin_answer = await _report_id(sessions, sc, 1, "FIN")
+        assert detail.buttons() == [
+            ("📎 หลักฐาน FIN", encode("ev", fin_answer)),
+            ("« กลับไปหน้าสรุปของรอบนี้", encode("sr", sc.jan)),
+        ]
+        # A link alone is shown in the text: no files, no button.
+        fake.press(COORD, msg.message_id, encode("sm", sc.jan, sc.ids.measures[4]))
+        detail4 = await fake.wait_for_message(COORD, lambda m: "มาตรการที่ 4" in _text(m))
+        assert "https://www.nakhoncity.org" in _text(detail4)
+        assert [d for _, d in detail4.buttons()] == [encode("sr", sc.jan)]
 
         fake.press(COORD, msg.message_id, m3)
         detail3 = await fake.wait_for_message(COORD, lambda m: "มาตรการที่ 3" in _text(m))
@@ -85,6 +116,8 @@ async def test_coordinator_summary_and_drill_down(
         fake.press(COORD, msg.message_id, encode("sd", sc.jan, sc.ids.divisions["PALAD"]))
         palad = await fake.wait_for_message(COORD, lambda m: "จัดอบรม" in _text(m))
         assert "(รายงานล่าช้า)" in _text(palad)
+        palad_answer = await _report_id(sessions, sc, 2, "PALAD")
+        assert ("📎 หลักฐาน ข้อ 2", encode("ev", palad_answer)) in palad.buttons()
         # A detail screen leads back to the summary: no scrolling up on a phone.
         seen = fake.sent_count(COORD)
         fake.press(COORD, palad.message_id, encode("sr", sc.jan))
@@ -95,7 +128,11 @@ async def test_coordinator_summary_and_drill_down(
 
 
 async def test_head_sees_only_own_division(
-    engine: AsyncEngine, db_url: str, sc: Scenario, fake: FakeTelegram
+    engine: AsyncEngine,
+    db_url: str,
+    sc: Scenario,
+    fake: FakeTelegram,
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with running_bot(fake, engine, db_url, clock=lambda: sc.now):
         fake.send_text(HEAD, "/summary")
@@ -115,6 +152,10 @@ async def test_head_sees_only_own_division(
         qid = fake.press(
             HEAD, msg.message_id, encode("sm", sc.jan, sc.ids.measures[2]), strict=False
         )
+        assert "ไม่มีสิทธิ์" in await _answer(fake, HEAD, qid)
+        # Nor does a forged evidence button send PALAD's photo (issue 11).
+        palad_answer = await _report_id(sessions, sc, 2, "PALAD")
+        qid = fake.press(HEAD, msg.message_id, encode("ev", palad_answer), strict=False)
         assert "ไม่มีสิทธิ์" in await _answer(fake, HEAD, qid)
         qid = fake.press(
             HEAD, msg.message_id, encode("nd", sc.jan, sc.ids.divisions["FIN"]), strict=False

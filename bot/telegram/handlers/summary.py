@@ -1,5 +1,8 @@
 """/summary and its buttons: a round at a glance (sm: one measure, sd: one division, sr: back).
 
+The measure and division screens carry a button per answer with files (ev, handled in
+bot.telegram.handlers.evidence) that sends those files from the archive.
+
 Who sees what is decided by the use cases (bot.usecases.summaries) on every update and every
 button press, from the database's view of the sender; button data is only ids.
 """
@@ -14,9 +17,8 @@ from telegram import Update
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.replies import ack_and_send, attempt, send
-from bot.telegram.report_keyboards import back_to_summary
 from bot.telegram.router import ButtonHandler
-from bot.telegram.views.reports import division_message, measure_message, summary_view
+from bot.telegram.views.reports import division_view, measure_view, summary_view
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import division_detail, measure_detail, summary
 
@@ -53,8 +55,7 @@ async def open_measure(update: Update, context: BotContext, cb: Callback) -> Non
     work = measure_detail(context.core, context.sender(), round_id, measure_id)
     detail = await attempt(update, context, work)
     if not isinstance(detail, Refused):
-        text = measure_message(detail, lang=context.lang, tz=context.core.rules.tz)
-        await ack_and_send(update, (text, back_to_summary(round_id, context.lang)))
+        await ack_and_send(update, measure_view(detail, context.lang, context.core.rules.tz))
 
 
 async def open_division(update: Update, context: BotContext, cb: Callback) -> None:
@@ -63,8 +64,7 @@ async def open_division(update: Update, context: BotContext, cb: Callback) -> No
     work = division_detail(context.core, context.sender(), round_id, division_id)
     detail = await attempt(update, context, work)
     if not isinstance(detail, Refused):
-        text = division_message(detail, lang=context.lang, tz=context.core.rules.tz)
-        await ack_and_send(update, (text, back_to_summary(round_id, context.lang)))
+        await ack_and_send(update, division_view(detail, context.lang, context.core.rules.tz))
 
 
 BUTTONS: dict[str, ButtonHandler] = {

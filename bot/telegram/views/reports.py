@@ -9,7 +9,6 @@ from datetime import datetime, tzinfo
 from bot.present import (
     STATUS_ORDER,
     division_name,
-    evidence_list,
     measure_title,
     round_label,
     round_short,
@@ -19,7 +18,13 @@ from bot.present import (
     when,
 )
 from bot.telegram.replies import View
-from bot.telegram.report_keyboards import history_keyboard, nudge_keyboard, summary_keyboard
+from bot.telegram.report_keyboards import (
+    detail_keyboard,
+    history_keyboard,
+    nudge_keyboard,
+    summary_keyboard,
+)
+from bot.telegram.views.evidence import has_files, marked_list
 from bot.telegram.views.length import drop_lines, visible_len
 from bot.texts import t
 from bot.usecases.exports import ReportFile, RoundExport
@@ -137,7 +142,8 @@ def _answer_block(item: ItemAnswer, subject: str, tz: tzinfo, lang: str) -> str:
     if answer.text:
         lines.append(esc(short(answer.text, TEXT_CHARS)))
     if answer.evidence:
-        lines.append(t("summary.evidence", lang, items=esc(evidence_list(answer.evidence, lang))))
+        # Escaped item by item; a file still being fetched (or lost) says so beside its name.
+        lines.append(t("summary.evidence", lang, items=marked_list(answer.evidence, lang)))
     lines.append(
         t(
             "summary.answer_by",
@@ -175,6 +181,30 @@ def division_message(detail: DivisionDetail, *, lang: str, tz: tzinfo) -> str:
         for i in detail.items
     ]
     return fit(blocks, lang)
+
+
+def _with_files(items: Sequence[ItemAnswer]) -> list[tuple[ItemAnswer, int]]:
+    return [(i, i.answer.report_id) for i in items if i.answer is not None and has_files(i.answer)]
+
+
+def measure_view(detail: MeasureDetail, lang: str, tz: tzinfo) -> View:
+    """sm: the measure's answers, a button for each answer's files (by division), and back."""
+    buttons = [
+        (t("summary.btn_evidence_division", lang, code=i.division.code), report_id)
+        for i, report_id in _with_files(detail.items)
+    ]
+    text = measure_message(detail, lang=lang, tz=tz)
+    return text, detail_keyboard(detail.round.id, buttons, lang)
+
+
+def division_view(detail: DivisionDetail, lang: str, tz: tzinfo) -> View:
+    """sd: the division's answers, a button for each answer's files (by measure), and back."""
+    buttons = [
+        (t("summary.btn_evidence_measure", lang, seq=i.measure.seq), report_id)
+        for i, report_id in _with_files(detail.items)
+    ]
+    text = division_message(detail, lang=lang, tz=tz)
+    return text, detail_keyboard(detail.round.id, buttons, lang)
 
 
 def missing_message(round_: RoundInfo, silent: Sequence[SilentDivision], *, lang: str) -> str:
