@@ -62,8 +62,13 @@ def summary_line(result: PackResult) -> str:
         f"wrote {result.path}: {result.files} files ({result.evidence} evidence), "
         f"{size_text(result.size)}"
     )
-    if result.pending:
-        line += f"; {result.pending} evidence files still being fetched are listed, not packed"
+    if result.pending == 1:
+        line += "; 1 evidence file is still being fetched: listed in index.html, not packed"
+    elif result.pending:
+        line += (
+            f"; {result.pending} evidence files are still being fetched: "
+            "listed in index.html, not packed"
+        )
     return line
 
 
