@@ -103,7 +103,7 @@ TH: dict[str, str] = {
     "export.pack_preparing": "กำลังจัดทำชุดเอกสารเผยแพร่ {round} อาจใช้เวลาหลายนาที กรุณารอสักครู่",
     "export.caption_pack": "ชุดเอกสารเผยแพร่ {round} ({files} ไฟล์ ขนาด {size})",
     "export.pack_too_big": (
-        "ชุดเอกสารเผยแพร่ {round} มีขนาด {size} เกินกว่าที่ส่งทาง Telegram ได้ ({limit}) "
+        "ชุดเอกสารเผยแพร่ {round} มีขนาดประมาณ {size} เกินกว่าที่ส่งทาง Telegram ได้ ({limit}) "
         "กรุณาให้ผู้ดูแลระบบจัดทำด้วยคำสั่ง {command}"
     ),
     "pack.prepared": "จัดทำเมื่อวันที่ {date}",
@@ -278,7 +278,7 @@ EN: dict[str, str] = {
     "export.pack_preparing": "Preparing the publication pack {round}; this may take a few minutes.",
     "export.caption_pack": "Publication pack {round} ({files} files, {size})",
     "export.pack_too_big": (
-        "The publication pack {round} is {size}, more than Telegram lets a bot send "
+        "The publication pack {round} is about {size}, more than Telegram lets a bot send "
         "({limit}). Please ask the administrator to make it with {command}"
     ),
     "pack.prepared": "Prepared on {date}",

@@ -61,6 +61,14 @@ class _Content:
     items: Sequence[ItemAnswer]
 
 
+class PackTooLarge(Exception):
+    """The evidence alone is larger than the caller can take (a bot's upload limit)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the evidence alone is {size} bytes")
+        self.size = size
+
+
 def may_pack(actor: Actor | None) -> None:
     """Refuse anyone but coordinators, admins and the operator (actor None)."""
     if actor is not None and not actor.is_coordinator:
@@ -96,11 +104,27 @@ async def _period_content(core: Core) -> _Content:
 
 
 async def pack_round(
-    core: Core, actor: Actor | None, round_: RoundInfo, target: Path, lang: str = "th"
+    core: Core,
+    actor: Actor | None,
+    round_: RoundInfo,
+    target: Path,
+    lang: str = "th",
+    *,
+    max_bytes: int | None = None,
 ) -> PackResult:
-    """Write the pack of one round (its meeting report) to `target`."""
+    """Write the pack of one round (its meeting report) to `target`.
+
+    With `max_bytes`, PackTooLarge is raised before anything is rendered or written when the
+    evidence files alone are larger (the ZIP would be larger still).
+    """
     may_pack(actor)
     content = await _round_content(core, round_)
+    if max_bytes is not None:
+        size = await asyncio.to_thread(
+            evidence_bytes, content, core.rules.evidence_dir, core.rules.tz
+        )
+        if size > max_bytes:
+            raise PackTooLarge(size)
     files = (await export_round(core, None, round_, PACK_FORMATS, lang)).files
     return await _finish(core, content, files, target, lang)
 
@@ -156,6 +180,11 @@ def _on_disk(
         at = ev.received_at.astimezone(tz).replace(tzinfo=None) if ev.received_at else None
         disk.setdefault(path, DiskEntry(path, source, at))
     return paths, [disk[p] for p in sorted(disk)]
+
+
+def evidence_bytes(content: _Content, root: Path, tz: tzinfo) -> int:
+    """The size of the evidence files a pack of `content` would hold (blocking: stats files)."""
+    return sum(e.source.stat().st_size for e in _on_disk(_entries(content.items), root, tz)[1])
 
 
 def write_pack(

@@ -25,7 +25,7 @@ from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import file_caption
 from bot.texts import t
 from bot.usecases.exports import CHAT_FORMATS, MEMO, export_round
-from bot.usecases.pack import may_pack, pack_round
+from bot.usecases.pack import PackTooLarge, may_pack, pack_round
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import choose_round
 from storage.read_models import RoundInfo
@@ -77,23 +77,42 @@ async def _send_pack(update: Update, context: BotContext, round_: RoundInfo) -> 
         await update.callback_query.answer()
     label = round_label(round_, lang)
     await send(update, (t("export.pack_preparing", lang, round=label), None), html=False)
+    limit = upload_limit(context)
     with tempfile.TemporaryDirectory(prefix="ita-pack-") as folder:
         target = Path(folder) / f"ita-{round_.key}-pack.zip"
         try:
-            pack = await pack_round(context.core, context.sender(), round_, target)
+            pack = await pack_round(context.core, context.sender(), round_, target, max_bytes=limit)
+        except PackTooLarge as large:
+            await _too_large(update, context, round_, large.size, limit)
+            return
         except (FontMissingError, PdfUnavailable):
             log.exception("cannot make the publication pack")
             await send(update, (t("export.failed", lang), None), html=False)
             return
-        size, limit = size_text(pack.size), upload_limit(context)
-        if pack.size > limit:
-            command = f"ita-followup pack --round {round_.key} -o pack.zip"
-            words = {"round": label, "size": size, "limit": size_text(limit), "command": command}
-            await send(update, (t("export.pack_too_big", lang, **words), None), html=False)
+        except Refused as refusal:  # the role went between the press and now
+            await send(update, (t(refusal.key, lang, **refusal.values), None), html=False)
             return
-        caption = t("export.caption_pack", lang, round=label, files=pack.files, size=size)
+        if pack.size > limit:
+            await _too_large(update, context, round_, pack.size, limit)
+            return
+        words = {"round": label, "files": pack.files, "size": size_text(pack.size)}
         with target.open("rb") as data:
-            await chat.send_document(data, filename=target.name, caption=caption)
+            await chat.send_document(
+                data, filename=target.name, caption=t("export.caption_pack", lang, **words)
+            )
+
+
+async def _too_large(
+    update: Update, context: BotContext, round_: RoundInfo, size: int, limit: int
+) -> None:
+    """Say politely that the pack cannot go through Telegram, and which command makes it."""
+    words = {
+        "round": round_label(round_, context.lang),
+        "size": size_text(size),
+        "limit": size_text(limit),
+        "command": f"ita-followup pack --round {round_.key} -o pack.zip",
+    }
+    await send(update, (t("export.pack_too_big", context.lang, **words), None), html=False)
 
 
 async def _off_the_update_path(
