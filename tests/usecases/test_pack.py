@@ -18,12 +18,14 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from bot.reports.pack_index import evidence_item
 from bot.reports.pack_zip import DiskEntry, MemoryEntry, write_zip
 from bot.reports.pdf import office_binary
 from bot.usecases.core import Core
 from bot.usecases.pack import pack_period, pack_round, pack_round_by_key
 from bot.usecases.people import identify
 from bot.usecases.refusals import Refused
+from storage.read_models import EvidenceRef
 from tests.factories import enrol, seed_plan
 from tests.pack_factories import (
     JPEG,
@@ -199,3 +201,23 @@ def test_a_video_larger_than_one_chunk_is_stored_as_it_is(tmp_path: Path) -> Non
         assert zf.read("evidence/01/FIN/big.mp4") == data
         assert zf.getinfo("evidence/01/FIN/big.mp4").compress_type == zipfile.ZIP_STORED
     assert stats.entries == 1 and stats.size == target.stat().st_size
+
+
+def test_an_evidence_line_escapes_names_and_links_only_the_web() -> None:
+    hostile = EvidenceRef("link", None, None, "javascript:alert(1)", evidence_id=1)
+    assert evidence_item(hostile, {}, "th") == "<li>javascript:alert(1)</li>"  # text, no href
+    web = EvidenceRef("link", None, None, 'https://x.org/?a=1&b="2"', evidence_id=2)
+    assert 'href="https://x.org/?a=1&amp;b=&quot;2&quot;" rel="noopener"' in evidence_item(
+        web, {}, "th"
+    )
+    named = EvidenceRef(
+        "document", "f", "<script>x</script>.pdf", None, evidence_id=3, state="archived",
+        sha256="a" * 64,
+    )  # fmt: skip
+    line = evidence_item(named, {3: "evidence/01/FIN/2022-01-01_x.pdf"}, "th")
+    assert "&lt;script&gt;x&lt;/script&gt;.pdf" in line and "<script>" not in line
+    assert 'href="evidence/01/FIN/2022-01-01_x.pdf"' in line and "(เอกสาร)" in line
+    lost = EvidenceRef("photo", "f", None, None, evidence_id=4, state="lost")
+    assert "ไม่มีไฟล์นี้ในชุดเอกสาร" in evidence_item(lost, {}, "th") and "href" not in (
+        evidence_item(lost, {}, "th")
+    )
