@@ -37,7 +37,7 @@ VERBS: dict[str, int] = {
     "nd": 2,  # nudge a silent division now: round, division
     "hm": 1,  # history of a measure
     "hd": 1,  # history of a division
-    "ex": 2,  # export: round, format index
+    "ex": 2,  # export: round, what (0 the files, 1 the memo, 2 the publication pack)
     "sr": 1,  # back to the summary of a round
     "ev": 1,  # send an answer's evidence files from the archive: report id
 }

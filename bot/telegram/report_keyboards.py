@@ -45,6 +45,14 @@ def summary_keyboard(
     return InlineKeyboardMarkup([*_rows(by_measure, 4), *_rows(by_division, 2), export])
 
 
+def pack_keyboard(round_id: int, lang: str) -> InlineKeyboardMarkup:
+    """One button under the exported files: the round's publication pack (ex ROUND 2)."""
+    button = InlineKeyboardButton(
+        t("export.btn_pack", lang), callback_data=encode("ex", round_id, 2)
+    )
+    return InlineKeyboardMarkup([[button]])
+
+
 def nudge_keyboard(
     round_: RoundInfo, divisions: Sequence[DivisionRef], lang: str
 ) -> InlineKeyboardMarkup | None:

@@ -107,6 +107,32 @@ TH: dict[str, str] = {
     "export.btn_memo": "📝 บันทึกข้อความเสนอผู้บริหาร",
     "export.caption_memo": "บันทึกข้อความเสนอผู้บริหาร {round}",
     "export.failed": "ขออภัย ไม่สามารถจัดทำรายงานได้ในขณะนี้ กรุณาแจ้งผู้ดูแลระบบ",
+    # the publication pack (/export's ZIP and `ita-followup pack`)
+    "export.btn_pack": "📦 ชุดเอกสารเผยแพร่ (ZIP)",
+    "export.pack_offer": (
+        "ชุดเอกสารเผยแพร่ {round} สำหรับเว็บไซต์: รายงาน (Word และ PDF) ตาราง Excel "
+        "หลักฐานทุกไฟล์ และหน้าสารบัญ รวมในไฟล์ ZIP เดียว"
+    ),
+    "export.pack_preparing": "กำลังจัดทำชุดเอกสารเผยแพร่ {round} อาจใช้เวลาหลายนาที กรุณารอสักครู่",
+    "export.caption_pack": "ชุดเอกสารเผยแพร่ {round} ({files} ไฟล์ ขนาด {size})",
+    "export.pack_too_big": (
+        "ชุดเอกสารเผยแพร่ {round} มีขนาดประมาณ {size} เกินกว่าที่ส่งทาง Telegram ได้ ({limit}) "
+        "กรุณาให้ผู้ดูแลระบบจัดทำด้วยคำสั่ง {command}"
+    ),
+    "pack.prepared": "จัดทำเมื่อวันที่ {date}",
+    "pack.documents": "เอกสารรายงาน",
+    "pack.doc_docx": "รายงานผลการดำเนินการ (ไฟล์ Word)",
+    "pack.doc_pdf": "รายงานผลการดำเนินการ (ไฟล์ PDF)",
+    "pack.doc_xlsx": "ตารางผลการรายงาน (ไฟล์ Excel)",
+    "pack.contents": "สารบัญมาตรการ",
+    "pack.reported_on": "รายงานเมื่อวันที่ {date}",
+    "pack.external": "ลิงก์ภายนอก",
+    "pack.fetching": "อยู่ระหว่างการรวบรวมไฟล์ จึงยังไม่อยู่ในชุดเอกสารนี้",
+    "pack.unavailable": "ไม่มีไฟล์นี้ในชุดเอกสาร",
+    "pack.kind.video": "วิดีโอ",
+    "pack.kind.video_note": "วิดีโอ",
+    "pack.kind.voice": "บันทึกเสียง",
+    "pack.footer": "ลิงก์ในหน้านี้ชี้ไปยังไฟล์ภายในชุดเอกสาร ยกเว้นลิงก์ภายนอก",
     # spreadsheet
     "export.sheet_answers": "รายการรายงาน",
     "export.sheet_summary": "สรุปรายมาตรการ",
@@ -272,6 +298,32 @@ EN: dict[str, str] = {
     "export.btn_memo": "📝 Cover memo to the mayor",
     "export.caption_memo": "Cover memo to the mayor {round}",
     "export.failed": "Sorry, the reports cannot be made right now. Please tell the administrator.",
+    # the publication pack (/export's ZIP and `ita-followup pack`)
+    "export.btn_pack": "📦 Publication pack (ZIP)",
+    "export.pack_offer": (
+        "The publication pack {round} for the website: the report (Word and PDF), "
+        "the Excel table, every evidence file and an index page, in one ZIP file."
+    ),
+    "export.pack_preparing": "Preparing the publication pack {round}; this may take a few minutes.",
+    "export.caption_pack": "Publication pack {round} ({files} files, {size})",
+    "export.pack_too_big": (
+        "The publication pack {round} is about {size}, more than Telegram lets a bot send "
+        "({limit}). Please ask the administrator to make it with {command}"
+    ),
+    "pack.prepared": "Prepared on {date}",
+    "pack.documents": "Report files",
+    "pack.doc_docx": "Report (Word file)",
+    "pack.doc_pdf": "Report (PDF file)",
+    "pack.doc_xlsx": "Table of answers (Excel file)",
+    "pack.contents": "Measures",
+    "pack.reported_on": "Reported on {date}",
+    "pack.external": "external link",
+    "pack.fetching": "still being fetched, so not yet in this pack",
+    "pack.unavailable": "not in this pack",
+    "pack.kind.video": "video",
+    "pack.kind.video_note": "video",
+    "pack.kind.voice": "voice note",
+    "pack.footer": "The links on this page lead to files inside the pack, except external links.",
     "export.sheet_answers": "Answers",
     "export.sheet_summary": "Summary by measure",
     "export.col.round_key": "Round key",
