@@ -31,6 +31,8 @@ DOC_FONT = "TH Sarabun New"
 BODY_PT = 16.0
 TABLE_PT = 14.0
 TITLE_PT = 18.0
+# The left and right padding of every cell: the Table Grid style's 108 twips (0.19 cm) a side.
+CELL_MARGIN_CM = 108 / 1440 * 2.54
 
 
 # The schema order of run properties (python-docx keeps its copy private).
@@ -189,6 +191,17 @@ def add_row(
         fill_cell(cell, lines, size_pt, bold)
         cell.width = Cm(width)
     return row
+
+
+def allow_split(row: Any) -> None:
+    """Let a row break across pages (a row of pictures can be taller than a page)."""
+    for flag in row._tr.findall(f"{qn('w:trPr')}/{qn('w:cantSplit')}"):
+        flag.getparent().remove(flag)
+
+
+def inner_width_cm(width_cm: float) -> float:
+    """The room for content in a column: its width less the cell's left and right padding."""
+    return width_cm - 2 * CELL_MARGIN_CM
 
 
 def shade(cell: _Cell, fill: str = "F2F2F2") -> None:
