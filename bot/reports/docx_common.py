@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Length, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -32,7 +32,7 @@ BODY_PT = 16.0
 TABLE_PT = 14.0
 TITLE_PT = 18.0
 # The left and right padding of every cell: the Table Grid style's 108 twips (0.19 cm) a side.
-CELL_MARGIN_CM = 108 / 1440 * 2.54
+CELL_MARGIN = Twips(108)
 
 
 # The schema order of run properties (python-docx keeps its copy private).
@@ -199,9 +199,10 @@ def allow_split(row: Any) -> None:
         flag.getparent().remove(flag)
 
 
-def inner_width_cm(width_cm: float) -> float:
-    """The room for content in a column: its width less the cell's left and right padding."""
-    return width_cm - 2 * CELL_MARGIN_CM
+def inner_width(cell: _Cell, width_cm: float) -> Emu:
+    """The room for content in a cell: its width as written (else `width_cm`) less its padding."""
+    width: Length = cell.width if cell.width is not None else Cm(width_cm)
+    return Emu(width - 2 * CELL_MARGIN)
 
 
 def shade(cell: _Cell, fill: str = "F2F2F2") -> None:

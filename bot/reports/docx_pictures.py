@@ -23,7 +23,7 @@ from docx.table import _Cell
 from PIL import Image, ImageOps
 
 from bot.present import division_name, short_date
-from bot.reports.docx_common import add_run, inner_width_cm
+from bot.reports.docx_common import add_run, inner_width
 from bot.reports.pack_paths import EvidenceLocator
 from bot.texts import t
 from storage.read_models import Answer, DivisionRef
@@ -68,15 +68,13 @@ def prepare(path: Path) -> tuple[bytes, tuple[int, int]] | None:
     return out.getvalue(), image.size
 
 
-def fit(size_px: tuple[int, int], width_cm: float, max_height_cm: float) -> tuple[Emu, Emu]:
-    """The picture's size in the document: `width_cm` wide, or less to stay within the height."""
+def fit(size_px: tuple[int, int], width: int, max_height: int) -> tuple[Emu, Emu]:
+    """The picture's size in the document (EMU): `width` wide, or less to stay within the height."""
     w, h = size_px
-    width = float(Cm(width_cm))
-    height = width * h / w
-    cap = float(Cm(max_height_cm))
-    if height > cap:
-        width, height = cap * w / h, cap
-    return Emu(int(width)), Emu(int(height))
+    height = width * h // w
+    if height > max_height:
+        width, height = max_height * w // h, max_height
+    return Emu(width), Emu(height)
 
 
 class PictureSource:
@@ -118,8 +116,9 @@ def add_pictures(
     cell: _Cell, pictures: Sequence[Picture], column_cm: float, max_height_cm: float
 ) -> None:
     """Each picture in its own paragraph at the end of the cell, its caption below it."""
+    room, max_height = inner_width(cell, column_cm), int(Cm(max_height_cm))
     for picture in pictures:
-        width, height = fit(picture.size_px, inner_width_cm(column_cm), max_height_cm)
+        width, height = fit(picture.size_px, room, max_height)
         paragraph = cell.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(3)
         paragraph.paragraph_format.keep_with_next = True  # the caption stays with its picture

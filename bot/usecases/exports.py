@@ -355,7 +355,8 @@ async def pack_material(
             if plan is None:
                 raise Refused("no_plan")
             material = await _period_material(session, plan.id, PACK_FORMATS, None, span)
-    files = await rendered(core, material, PACK_FORMATS, [], lang)
+    made = await rendered(core, material, PACK_FORMATS, [], lang)
+    files = tuple(sorted(made, key=lambda f: PACK_FORMATS.index(f.format)))
     locator = locator_for(material, core.blobs().root, core.rules.tz)
     return PackMaterial(round_, files, material.items, material.entries, locator.paths, locator)
 
