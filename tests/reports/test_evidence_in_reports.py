@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.reports.cells import evidence_cell, evidence_name
 from bot.reports.docx_common import CELL_MARGIN
 from bot.reports.docx_pictures import MAX_EDGE_PX, fit, prepare
 from bot.reports.meeting_docx import PICTURE_MAX_CM, render_meeting_docx
@@ -25,7 +27,7 @@ from bot.reports.pack_paths import EvidenceLocator, PackEntry, evidence_paths
 from bot.reports.pdf import docx_to_pdf
 from bot.reports.period_docx import render_period_docx
 from bot.reports.tables import render_xlsx
-from storage.read_models import ItemAnswer, RoundSummary
+from storage.read_models import EvidenceRef, ItemAnswer, RoundSummary
 from storage.report_data import (
     ExportRow,
     PeriodReport,
@@ -180,6 +182,19 @@ def test_pictures_are_upright_small_and_without_metadata(tmp_path: Path) -> None
     ready = prepare(big)
     assert ready is not None and ready[1] == (MAX_EDGE_PX, MAX_EDGE_PX // 4)
     assert Image.open(io.BytesIO(ready[0])).format == "PNG"  # screenshots stay sharp
+
+
+def test_each_file_is_named_with_its_state() -> None:
+    voice = EvidenceRef("voice", "V1", None, None, 7, "archived", "ab" * 32, "audio/ogg")
+    assert evidence_name(voice, "th") == "ข้อความเสียง"  # not the kind's English code
+    assert evidence_name(replace(voice, kind="video"), "en") == "video"
+    pending = EvidenceRef("document", "D1", "plan.docx", None, 8, "pending")
+    assert evidence_name(pending, "th") == "plan.\u200bdocx (กำลังดึงไฟล์จาก Telegram)"
+    lost = replace(pending, state="lost")
+    assert evidence_name(lost, "en") == "plan.\u200bdocx (could not be fetched from Telegram)"
+    link = EvidenceRef("link", None, None, "https://nakhoncity.org/ita")
+    assert evidence_name(link, "th").replace("\u200b", "") == "https://nakhoncity.org/ita"
+    assert evidence_cell([voice, pending], "th", shown={7}).startswith("plan.")
 
 
 def test_fit_keeps_the_shape_within_width_and_height() -> None:
