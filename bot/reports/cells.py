@@ -29,6 +29,9 @@ from storage.read_models import (
 )
 from storage.report_data import PeriodMeasure, PeriodReport, RoundReport
 
+# Kinds that come without a file name, worded here (bot.present words photos and documents).
+_UNNAMED_KINDS = ("video", "voice")
+
 
 def breakable(text: str) -> str:
     """Let a URL or file name wrap only after its separators (a zero-width space after each)."""
@@ -37,7 +40,8 @@ def breakable(text: str) -> str:
 
 def evidence_name(e: EvidenceRef, lang: str) -> str:
     """An attachment by name, breakable, saying so while its file is not (or never) archived."""
-    name = breakable(evidence_label(e, lang))
+    unnamed = not e.file_name and not e.url and e.kind in _UNNAMED_KINDS
+    name = t(f"report.evidence.{e.kind}", lang) if unnamed else breakable(evidence_label(e, lang))
     if e.state == PENDING:
         return t("report.evidence_pending", lang, name=name)
     if e.state == LOST:
