@@ -1,8 +1,9 @@
 """`ita-followup report` and `ita-followup summary`: report files and the summary from a shell.
 
 Registered into bot.cli's parser by `register`; `main` runs them. Bad input (an unknown
-round key, an output path that cannot be written, no plan, no Thai font) is one line on
-stderr and exit status 2; database trouble is reported by bot.cli like every command's.
+round key, an output path that cannot be written, no plan, no Thai font, no LibreOffice for
+a PDF) is one line on stderr and exit status 2; database trouble is reported by bot.cli
+like every command's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from bot.cli.base import PROG, CliApp, CliError, command
 from bot.cli.dates import cli_date
 from bot.present import round_label
+from bot.reports.pdf import PdfUnavailable
 from bot.settings import Settings
 from bot.usecases.exports import ReportFile, Span, export_period, export_round
 from bot.usecases.planned import planned_export, planned_summary
@@ -25,8 +27,8 @@ from bot.usecases.summaries import choose_round, summary
 from scheduler.thaidate import format_datetime
 from storage.read_models import RoundInfo, RoundSummary
 
-# What --format takes (the memo has its own flag).
-FILE_FORMATS = ("xlsx", "docx", "csv", "png")
+# What --format takes (the memo has its own flag); pdf is the docx report made by LibreOffice.
+FILE_FORMATS = ("xlsx", "docx", "csv", "png", "pdf")
 
 
 def register(sub: Any) -> None:
@@ -37,7 +39,7 @@ def register(sub: Any) -> None:
     which.add_argument(
         "--period",
         action="store_true",
-        help="the whole plan period (docx: the end-of-period report)",
+        help="the whole plan period (docx, pdf: the end-of-period report)",
     )
     report.add_argument(
         "--from", dest="from_date", type=cli_date, help="with --period: first day, YYYY-MM-DD"
@@ -110,6 +112,8 @@ async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
             files, planned = await _round_files(app, args.round, formats)
     except Refused as refusal:
         raise _cli_error(refusal, args.round) from None
+    except PdfUnavailable as exc:
+        raise CliError(str(exc)) from None
     try:
         args.output.write_bytes(files[0].data)
     except OSError as exc:

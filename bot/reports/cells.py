@@ -5,7 +5,7 @@ Each function turns a read model into the lines of one cell; the renderers only 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import tzinfo
 
 from bot.present import (
@@ -18,6 +18,7 @@ from bot.present import (
     when,
 )
 from bot.texts import t
+from storage.evidence import LOST, PENDING
 from storage.read_models import (
     MISSING,
     NOT_FOLLOWED,
@@ -28,15 +29,34 @@ from storage.read_models import (
 )
 from storage.report_data import PeriodMeasure, PeriodReport, RoundReport
 
+# Kinds that come without a file name, worded here (bot.present words photos and documents).
+_UNNAMED_KINDS = ("video", "voice")
+
 
 def breakable(text: str) -> str:
     """Let a URL or file name wrap only after its separators (a zero-width space after each)."""
     return "".join(c + "\u200b" if c in "/._-?&=" else c for c in text)
 
 
-def evidence_cell(items: Sequence[EvidenceRef], lang: str) -> str:
-    """The evidence of an answer, names and links breakable at their separators."""
-    return ", ".join(breakable(evidence_label(e, lang)) for e in items)
+def evidence_name(e: EvidenceRef, lang: str) -> str:
+    """An attachment by name, breakable, saying so while its file is not (or never) archived."""
+    unnamed = not e.file_name and not e.url and e.kind in _UNNAMED_KINDS
+    name = t(f"report.evidence.{e.kind}", lang) if unnamed else breakable(evidence_label(e, lang))
+    if e.state == PENDING:
+        return t("report.evidence_pending", lang, name=name)
+    if e.state == LOST:
+        return t("report.evidence_lost", lang, name=name)
+    return name
+
+
+def evidence_cell(items: Sequence[EvidenceRef], lang: str, shown: Collection[int] = ()) -> str:
+    """The evidence of an answer by name, except the pictures `shown` (evidence ids) in full."""
+    return ", ".join(evidence_name(e, lang) for e in items if e.evidence_id not in shown)
+
+
+def _evidence_line(answer: Answer, lang: str, shown: Collection[int]) -> str | None:
+    named = evidence_cell(answer.evidence, lang, shown)
+    return t("report.evidence_line", lang, items=named) if named else None
 
 
 def status_lines(item: ItemAnswer, lang: str) -> list[str]:
@@ -47,13 +67,19 @@ def status_lines(item: ItemAnswer, lang: str) -> list[str]:
     return lines
 
 
-def answer_lines(answer: Answer | None, tz: tzinfo, lang: str) -> list[str]:
-    """What was done: the answer's text, its evidence, who reported it and when."""
+def answer_lines(
+    answer: Answer | None, tz: tzinfo, lang: str, shown: Collection[int] = ()
+) -> list[str]:
+    """What was done: the answer's text, its evidence, who reported it and when.
+
+    Pictures whose evidence id is in `shown` are in the cell as pictures, so not named.
+    """
     if answer is None:
         return []
     lines = [answer.text] if answer.text else []
-    if answer.evidence:
-        lines.append(t("report.evidence_line", lang, items=evidence_cell(answer.evidence, lang)))
+    evidence = _evidence_line(answer, lang, shown)
+    if evidence:
+        lines.append(evidence)
     lines.append(
         t(
             "report.reported_by",
@@ -65,7 +91,7 @@ def answer_lines(answer: Answer | None, tz: tzinfo, lang: str) -> list[str]:
     return lines
 
 
-def result_lines(item: ItemAnswer, tz: tzinfo, lang: str) -> list[str]:
+def result_lines(item: ItemAnswer, tz: tzinfo, lang: str, shown: Collection[int] = ()) -> list[str]:
     """A concise result for the period report: text, the round and date it came in, evidence."""
     answer = item.answer
     if answer is None:
@@ -77,8 +103,8 @@ def result_lines(item: ItemAnswer, tz: tzinfo, lang: str) -> list[str]:
         round=round_short(item.round, lang),
         date=short_date(answer.created_at, tz, lang),
     )
-    if answer.evidence:
-        evidence = t("report.evidence_line", lang, items=evidence_cell(answer.evidence, lang))
+    evidence = _evidence_line(answer, lang, shown)
+    if evidence:
         source = f"{source} {evidence}"
     # One paragraph: a row of the period table stays two lines high where it can.
     return [" ".join([*lines, source])]

@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Length, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -31,6 +31,8 @@ DOC_FONT = "TH Sarabun New"
 BODY_PT = 16.0
 TABLE_PT = 14.0
 TITLE_PT = 18.0
+# The left and right padding of every cell: the Table Grid style's 108 twips (0.19 cm) a side.
+CELL_MARGIN = Twips(108)
 
 
 # The schema order of run properties (python-docx keeps its copy private).
@@ -189,6 +191,18 @@ def add_row(
         fill_cell(cell, lines, size_pt, bold)
         cell.width = Cm(width)
     return row
+
+
+def allow_split(row: Any) -> None:
+    """Let a row break across pages (a row of pictures can be taller than a page)."""
+    for flag in row._tr.findall(f"{qn('w:trPr')}/{qn('w:cantSplit')}"):
+        flag.getparent().remove(flag)
+
+
+def inner_width(cell: _Cell, width_cm: float) -> Emu:
+    """The room for content in a cell: its width as written (else `width_cm`) less its padding."""
+    width: Length = cell.width if cell.width is not None else Cm(width_cm)
+    return Emu(width - 2 * CELL_MARGIN)
 
 
 def shade(cell: _Cell, fill: str = "F2F2F2") -> None:

@@ -18,8 +18,16 @@ from bot.present import (
     status_name,
 )
 from bot.reports.cells import answer_lines, count_cells, status_lines
-from bot.reports.docx_common import add_paragraph, add_row, add_table, scale_widths
+from bot.reports.docx_common import (
+    add_paragraph,
+    add_row,
+    add_table,
+    allow_split,
+    scale_widths,
+)
 from bot.reports.docx_layout import finish, heading_block, new_document, text_width_cm
+from bot.reports.docx_pictures import PictureSource, add_pictures
+from bot.reports.pack_paths import NO_EVIDENCE, EvidenceLocator
 from bot.texts import localized, meeting_title, t
 from storage.read_models import MISSING, NOT_FOLLOWED, MeasureDetail
 from storage.report_data import RoundReport
@@ -30,6 +38,8 @@ WEIGHTS = (3.0, 2.1, 10.0)
 # statuses, then the silent ones; wide enough that a status heading breaks between words.
 SUMMARY_WEIGHTS = (2.0, 2.0, 1.9, 1.9, 2.4, 2.1, 1.9, 2.1)
 SUMMARY_PT = 13.0
+# The tallest a picture may be: two photos and their captions fit a page beside their text.
+PICTURE_MAX_CM = 8.0
 _ANSWERED = STATUS_ORDER[:4]
 
 
@@ -62,7 +72,9 @@ def _summary_table(doc: DocxDocument, report: RoundReport, lang: str) -> None:
     add_row(table, total, widths, SUMMARY_PT, bold=True)
 
 
-def _measure_table(doc: DocxDocument, detail: MeasureDetail, tz: tzinfo, lang: str) -> None:
+def _measure_table(
+    doc: DocxDocument, detail: MeasureDetail, pictures: PictureSource, tz: tzinfo, lang: str
+) -> None:
     seq = digits(str(detail.measure.seq), lang)
     title = t("report.measure_heading", lang, seq=seq, title=measure_title(detail.measure, lang))
     add_paragraph(doc, "", keep_next=True)
@@ -79,18 +91,27 @@ def _measure_table(doc: DocxDocument, detail: MeasureDetail, tz: tzinfo, lang: s
     headings = [t(f"report.col.{c}", lang) for c in ("division", "status", "done")]
     table = add_table(doc, headings, widths)
     for item in detail.items:
+        shown = pictures.of(item.answer, item.division)
         cells = [
             [division_name(item.division, lang)],
             status_lines(item, lang),
-            answer_lines(item.answer, tz, lang),
+            answer_lines(item.answer, tz, lang, {p.evidence_id for p in shown}),
         ]
-        add_row(table, cells, widths)
+        row = add_row(table, cells, widths)
+        if shown:
+            add_pictures(row.cells[-1], shown, widths[-1], PICTURE_MAX_CM)
+            allow_split(row)
 
 
 def render_meeting_docx(
-    report: RoundReport, tz: tzinfo, generated_at: datetime, lang: str = "th"
+    report: RoundReport,
+    tz: tzinfo,
+    generated_at: datetime,
+    lang: str = "th",
+    *,
+    evidence: EvidenceLocator = NO_EVIDENCE,
 ) -> bytes:
-    """The meeting report of one round as a .docx file."""
+    """The meeting report of one round as a .docx file, archived photos shown in their rows."""
     header = report.header
     doc = new_document()
     lines = [localized(lang, header.org_name_th, header.org_name_en)]
@@ -104,6 +125,7 @@ def render_meeting_docx(
     lines.append(t("report.round_line", lang, round=round_label(report.round, lang)))
     heading_block(doc, t("report.title", lang), lines)
     _summary_table(doc, report, lang)
+    pictures = PictureSource(evidence, tz, lang)
     for detail in report.measures:
-        _measure_table(doc, detail, tz, lang)
+        _measure_table(doc, detail, pictures, tz, lang)
     return finish(doc, long_date(generated_at, tz, lang), lang, landscape=False)

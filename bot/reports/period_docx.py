@@ -30,6 +30,7 @@ from bot.reports.docx_common import (
     add_row,
     add_run,
     add_table,
+    allow_split,
     scale_widths,
     shade,
     to_bytes,
@@ -41,7 +42,10 @@ from bot.reports.docx_layout import (
     signature_block,
     text_width_cm,
 )
+from bot.reports.docx_pictures import PictureSource, add_pictures
+from bot.reports.pack_paths import NO_EVIDENCE, EvidenceLocator
 from bot.texts import localized, t
+from storage.read_models import DivisionRef, ItemAnswer
 from storage.report_data import PeriodMeasure, PeriodReport
 
 COLUMNS = ("responsible", "status", "results", "problems")
@@ -49,6 +53,8 @@ COLUMNS = ("responsible", "status", "results", "problems")
 WEIGHTS = (3.8, 2.9, 13.6, 4.4)
 ANNEX_PT = 10.5
 TABLE_PT = 12.0
+# The tallest a picture may be on a landscape page (16.5 cm of text height).
+PICTURE_MAX_CM = 6.0
 
 
 def _measure_lines(m: PeriodMeasure, lang: str) -> list[str]:
@@ -75,20 +81,41 @@ def _measure_row(table: Table, m: PeriodMeasure, widths: tuple[float, ...], lang
     shade(merged)
 
 
-def _main_table(doc: DocxDocument, report: PeriodReport, tz: tzinfo, lang: str) -> None:
+def _pair_row(
+    table: Table,
+    division: DivisionRef,
+    items: list[ItemAnswer],
+    widths: tuple[float, ...],
+    pictures: PictureSource,
+    tz: tzinfo,
+    lang: str,
+) -> None:
+    """One division's row: its status, latest result with its photos, latest problem."""
+    latest = latest_answer(items)
+    shown = pictures.of(latest.answer, division) if latest else ()
+    result = result_lines(latest, tz, lang, {p.evidence_id for p in shown}) if latest else []
+    cells = [
+        [division_name(division, lang)],
+        [status_name(pair_status(items), lang)],
+        result or [t("report.no_results", lang)],
+        problem_lines(items, lang) or [t("report.none", lang)],
+    ]
+    row = add_row(table, cells, widths, TABLE_PT)
+    if shown:
+        results = COLUMNS.index("results")
+        add_pictures(row.cells[results], shown, widths[results], PICTURE_MAX_CM)
+        allow_split(row)
+
+
+def _main_table(
+    doc: DocxDocument, report: PeriodReport, pictures: PictureSource, tz: tzinfo, lang: str
+) -> None:
     widths = scale_widths(WEIGHTS, text_width_cm(True))
     table = add_table(doc, [t(f"report.col.{c}", lang) for c in COLUMNS], widths, TABLE_PT)
     for m in report.measures:
         _measure_row(table, m, widths, lang)
         for division, items in pairs(m):
-            latest = latest_answer(items)
-            cells = [
-                [division_name(division, lang)],
-                [status_name(pair_status(items), lang)],
-                result_lines(latest, tz, lang) if latest else [t("report.no_results", lang)],
-                problem_lines(items, lang) or [t("report.none", lang)],
-            ]
-            add_row(table, cells, widths, TABLE_PT)
+            _pair_row(table, division, items, widths, pictures, tz, lang)
 
 
 def _annex(doc: DocxDocument, report: PeriodReport, lang: str) -> None:
@@ -111,9 +138,14 @@ def _annex(doc: DocxDocument, report: PeriodReport, lang: str) -> None:
 
 
 def render_period_docx(
-    report: PeriodReport, tz: tzinfo, generated_at: datetime, lang: str = "th"
+    report: PeriodReport,
+    tz: tzinfo,
+    generated_at: datetime,
+    lang: str = "th",
+    *,
+    evidence: EvidenceLocator = NO_EVIDENCE,
 ) -> bytes:
-    """The end-of-period report as a landscape .docx file."""
+    """The end-of-period report as a landscape .docx file, latest photos shown in their rows."""
     header = report.header
     doc = new_document(landscape=True)
     plan = localized(lang, header.title_th, header.title_en)
@@ -130,7 +162,7 @@ def render_period_docx(
             )
         )
     heading_block(doc, t("report.period_title", lang, plan=plan), lines)
-    _main_table(doc, report, tz, lang)
+    _main_table(doc, report, PictureSource(evidence, tz, lang), tz, lang)
     prepared = sign_lines(t("report.preparer", lang), long_date(generated_at, tz, lang), lang)
     signature_block(doc, prepared, landscape=True)
     if report.rounds:

@@ -1,4 +1,8 @@
-"""Spreadsheet exports: XLSX (answers sheet and per-measure summary sheet) and CSV."""
+"""Spreadsheet exports: XLSX (answers sheet and per-measure summary sheet) and CSV.
+
+Beside each answer's evidence, the paths its archived files have inside the publication
+pack (bot.reports.pack_paths), one a line, so a reader of the pack finds each file.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from bot.present import (
     status_name,
     when,
 )
+from bot.reports.pack_paths import NO_EVIDENCE, EvidenceLocator
 from bot.texts import t
 from storage.read_models import MISSING, NOT_FOLLOWED, MeasureSummary, RoundSummary
 from storage.report_data import ExportRow
@@ -33,6 +38,7 @@ ANSWER_COLUMNS = (
     "status",
     "text",
     "evidence",
+    "pack_path",
     "who",
     "when",
     "late",
@@ -49,6 +55,7 @@ _WIDTHS = {
     "measure": 40,
     "text": 60,
     "evidence": 30,
+    "pack_path": 45,
     "division": 28,
     "when": 24,
     "round": 24,
@@ -62,7 +69,15 @@ def answer_headings(lang: str) -> list[str]:
     return [t(f"export.col.{c}", lang) for c in ANSWER_COLUMNS]
 
 
-def answer_values(row: ExportRow, tz: tzinfo, lang: str) -> list[str | datetime]:
+def pack_paths_cell(row: ExportRow, evidence: EvidenceLocator) -> str:
+    """The pack paths of a row's archived files, one a line (empty: none in the pack)."""
+    paths = (evidence.pack_path(e) for e in row.evidence)
+    return "\n".join(p for p in paths if p)
+
+
+def answer_values(
+    row: ExportRow, tz: tzinfo, lang: str, evidence: EvidenceLocator = NO_EVIDENCE
+) -> list[str | datetime]:
     """One answer as table values; the time a local datetime (naive: spreadsheets want that)."""
     answered = row.status != MISSING and row.status != NOT_FOLLOWED
     return [
@@ -73,6 +88,7 @@ def answer_values(row: ExportRow, tz: tzinfo, lang: str) -> list[str | datetime]
         status_name(row.status, lang),
         row.text,
         evidence_list(row.evidence, lang),
+        pack_paths_cell(row, evidence),
         row.person_name,
         row.created_at.astimezone(tz).replace(tzinfo=None) if row.created_at else "",
         (t("export.yes", lang) if row.late else t("export.no", lang)) if answered else "",
@@ -80,22 +96,30 @@ def answer_values(row: ExportRow, tz: tzinfo, lang: str) -> list[str | datetime]
     ]
 
 
-def answer_cells(row: ExportRow, tz: tzinfo, lang: str) -> list[str]:
+def answer_cells(
+    row: ExportRow, tz: tzinfo, lang: str, evidence: EvidenceLocator = NO_EVIDENCE
+) -> list[str]:
     """One answer as text cells (the time with a B.E. year and Arabic digits), for CSV."""
-    values = answer_values(row, tz, lang)
+    values = answer_values(row, tz, lang, evidence)
     when_at = ANSWER_COLUMNS.index("when")
     if row.created_at is not None:
         values[when_at] = when(row.created_at, tz, lang, thai_digits=False)
     return [str(v) for v in values]
 
 
-def render_csv(rows: Sequence[ExportRow], tz: tzinfo, lang: str = "th") -> bytes:
+def render_csv(
+    rows: Sequence[ExportRow],
+    tz: tzinfo,
+    lang: str = "th",
+    *,
+    evidence: EvidenceLocator = NO_EVIDENCE,
+) -> bytes:
     """The answer table as CSV, UTF-8 with a BOM so that Excel shows Thai."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(answer_headings(lang))
     # People's words go into cells: anything a spreadsheet could run stays text (OWASP).
-    writer.writerows(inert_csv_row(answer_cells(r, tz, lang)) for r in rows)
+    writer.writerows(inert_csv_row(answer_cells(r, tz, lang, evidence)) for r in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -108,6 +132,8 @@ def render_xlsx(
     summaries: Sequence[RoundSummary],
     tz: tzinfo,
     lang: str = "th",
+    *,
+    evidence: EvidenceLocator = NO_EVIDENCE,
 ) -> bytes:
     """An XLSX workbook: one row per answer, then a summary sheet (one row per round×measure)."""
     wb = Workbook()
@@ -118,7 +144,7 @@ def render_xlsx(
     late_col = ANSWER_COLUMNS.index("late") + 1
     when_col = ANSWER_COLUMNS.index("when") + 1
     for row in rows:
-        ws.append(answer_values(row, tz, lang))
+        ws.append(answer_values(row, tz, lang, evidence))
         inert_xlsx(ws[ws.max_row])  # a typed `=...` stays the person's words, never a formula
         ws.cell(ws.max_row, when_col).number_format = BE_DATETIME
         if row.late:

@@ -11,6 +11,7 @@ import matplotlib
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.cli import main
@@ -19,6 +20,7 @@ from storage.db import create_engine, session_factory
 from storage.models import Round
 from tests.factories import seed_plan
 from tests.report_factories import scenario
+from tests.reports.evidence_factory import office_or_skip
 
 
 async def _fill(db_url: str) -> None:
@@ -216,3 +218,27 @@ def test_report_memo(cli_db: Path) -> None:
     assert main(["report", "--period", "--memo", "-o", str(period)]) == 0
     subject = Document(str(period)).paragraphs[3].text
     assert "ตั้งแต่เดือนธันวาคม ๒๕๖๔ ถึงเดือนมกราคม ๒๕๖๕" in subject
+
+
+def test_report_as_pdf(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    office_or_skip()
+    out = cli_db / "jan.pdf"
+    assert main(["report", "--round", "2565-01", "-o", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    text = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\u200b", "")
+    assert "สรุปผลการรายงาน" in text and "๒๖ มกราคม ๒๕๖๕" in text  # the meeting report
+    period = cli_db / "period.pdf"
+    assert main(["report", "--period", "--format", "pdf", "-o", str(period)]) == 0
+    text = "".join(p.extract_text() for p in PdfReader(period).pages).replace("\u200b", "")
+    assert "ปัญหาอุปสรรค" in text  # a heading of the end-of-period report's table
+
+
+def test_pdf_without_libreoffice_is_one_line(
+    cli_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ITA_SOFFICE", str(cli_db / "no-such-soffice"))
+    out = cli_db / "jan.pdf"
+    assert main(["report", "--round", "2565-01", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("ita-followup: error: LibreOffice is not installed")
+    assert not out.exists()

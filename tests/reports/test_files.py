@@ -105,7 +105,8 @@ def test_csv_is_utf8_with_bom(data: Data) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:2] == ["รหัสรอบ", "รอบ"] and len(rows) == 1 + len(data.rows)
-    assert any("2565" in r[8] for r in rows[1:])  # the time as text with its B.E. year
+    when_at = rows[0].index("วันเวลาที่รายงาน (พ.ศ.)")
+    assert any("2565" in r[when_at] for r in rows[1:])  # the time as text with its B.E. year
     assert any("ติดป้าย <ขั้นตอน> & แผนผัง" in r for r in rows)
 
 
