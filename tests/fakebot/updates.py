@@ -48,12 +48,22 @@ class Updates(FakeState):
             return self._user_message(user_id, text=text)
         return self._user_message(user_id, text=text, entities=entities)
 
-    def send_photo(self, user_id: int, caption: str | None = None, file_size: int = 60_000) -> JSON:
-        """The user sends a photo (three PhotoSizes, downloadable via getFile)."""
+    def send_photo(
+        self,
+        user_id: int,
+        caption: str | None = None,
+        file_size: int = 60_000,
+        content: bytes | None = None,
+    ) -> JSON:
+        """The user sends a photo (three PhotoSizes, downloadable via getFile).
+
+        `content` is the largest size's bytes (a real picture); by default all are filler.
+        """
         sizes = []
         for div, side in ((16, 90), (4, 320), (1, 1280)):
-            content = b"\xff\xd8\xff" + bytes(max(file_size // div, 4) - 3)
-            info = self._store_file(content, "photos/file_{n}.jpg").as_json()
+            filler = b"\xff\xd8\xff" + bytes(max(file_size // div, 4) - 3)
+            content_of_size = content if content is not None and div == 1 else filler
+            info = self._store_file(content_of_size, "photos/file_{n}.jpg").as_json()
             sizes.append(info | {"width": side, "height": side * 3 // 4})
         extra = {"caption": caption} if caption is not None else {}
         return self._user_message(user_id, photo=sizes, **extra)
