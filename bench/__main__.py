@@ -1,11 +1,15 @@
-"""Run every benchmark module listed in BENCHMARKS (`make bench` = `python -m bench`)."""
+"""Run every benchmark module listed in BENCHMARKS (`make bench` = `python -m bench`).
+
+Each runs in a process of its own: what one leaves behind (threads, caches, a warm or
+fragmented heap, the event loop's state) must not bias the next one's figures.
+"""
 
 from __future__ import annotations
 
-import importlib
+import subprocess
 import sys
 
-# Each module has a `main() -> int`; add new benchmarks here.
+# Each module has a `main() -> int` and runs as `python -m <module>`; add new benchmarks here.
 BENCHMARKS: tuple[str, ...] = (
     "bench.summary",
     "bench.answers",
@@ -17,11 +21,12 @@ BENCHMARKS: tuple[str, ...] = (
 
 
 def main() -> int:
-    """Run each benchmark in turn; the exit status is the worst of theirs."""
+    """Run each benchmark in a fresh interpreter; the exit status is the worst of theirs."""
     status = 0
     for name in BENCHMARKS:
         print(f"== {name}", flush=True)
-        status = max(status, int(importlib.import_module(name).main()))
+        done = subprocess.run([sys.executable, "-m", name], check=False)
+        status = max(status, done.returncode)
     return status
 
 
