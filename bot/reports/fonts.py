@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from matplotlib.ft2font import FT2Font
-
 # (file name, family name as Word and matplotlib know it), in order of preference.
 CANDIDATES: tuple[tuple[str, str], ...] = (
     ("THSarabunNew.ttf", "TH Sarabun New"),
@@ -59,6 +57,8 @@ def _search(dirs: tuple[Path, ...]) -> ThaiFont | None:
 def covers_thai(path: Path) -> bool:
     """Whether the font file has a glyph for every Thai consonant, vowel and tone mark."""
     try:
+        from matplotlib.ft2font import FT2Font  # matplotlib loads only when a report is made
+
         charmap = FT2Font(str(path)).get_charmap()
     except (OSError, RuntimeError, ValueError):
         return False  # not a font file FreeType can read

@@ -9,7 +9,6 @@ request; the coordinator's signature; a space for the executive to acknowledge.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from docx.shared import Cm
@@ -17,22 +16,13 @@ from docx.shared import Cm
 from bot.present import STATUS_ORDER, digits, long_date, round_label, round_name, status_name
 from bot.reports.docx_common import add_paragraph, to_bytes
 from bot.reports.docx_layout import new_document, signature_block
+from bot.reports.memo_facts import MemoFacts
 from bot.texts import localized, t
 from bot.texts.reports import MAYOR_TH, MUNICIPALITY_TH
 from storage.read_models import MISSING, NOT_FOLLOWED, RoundInfo
-from storage.report_data import PlanHeader
 
 MEMO_TITLE_PT = 29.0  # the form's own size for its title
 BODY_INDENT_CM = 2.5
-
-
-@dataclass(frozen=True)
-class MemoFacts:
-    """What the memo says: whose plan, which round or period, each item's status."""
-
-    header: PlanHeader
-    rounds: tuple[RoundInfo, ...]
-    statuses: tuple[str, ...]
 
 
 def span(rounds: Sequence[RoundInfo], lang: str) -> str:

@@ -18,14 +18,9 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reports.cells import period_statuses, round_statuses
-from bot.reports.chart import render_chart
-from bot.reports.fonts import thai_font
-from bot.reports.meeting_docx import render_meeting_docx
-from bot.reports.memo_docx import MemoFacts, render_memo_docx
+from bot.reports.memo_facts import MemoFacts
 from bot.reports.pack_paths import EvidenceLocator, PackEntry, evidence_paths
 from bot.reports.pdf import docx_to_pdf
-from bot.reports.period_docx import render_period_docx
-from bot.reports.tables import render_csv, render_xlsx
 from bot.texts import localized
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
@@ -170,6 +165,8 @@ async def round_material(
         chart = await round_summaries(session, earlier, scope)
 
     def docx(tz: tzinfo, now: datetime, lang: str, evidence: EvidenceLocator) -> bytes:
+        from bot.reports.meeting_docx import render_meeting_docx  # loaded on first use
+
         assert report is not None
         return render_meeting_docx(report, tz, now, lang, evidence=evidence)
 
@@ -196,6 +193,8 @@ async def _period_material(
     items = tuple(i for m in report.measures for i in m.items) if report else ()
 
     def docx(tz: tzinfo, now: datetime, lang: str, evidence: EvidenceLocator) -> bytes:
+        from bot.reports.period_docx import render_period_docx  # loaded on first use
+
         assert report is not None
         return render_period_docx(report, tz, now, lang, evidence=evidence)
 
@@ -219,6 +218,13 @@ def _render_one(
     lang: str,
 ) -> bytes:
     """One format's bytes; `made` keeps the DOCX, so a PDF beside it is converted from it."""
+    # The renderers (python-docx, openpyxl, matplotlib and numpy) load on the first report,
+    # not at start: an idle bot does not carry them (issue 16).
+    from bot.reports.chart import render_chart
+    from bot.reports.fonts import thai_font
+    from bot.reports.memo_docx import render_memo_docx
+    from bot.reports.tables import render_csv, render_xlsx
+
     if fmt == "xlsx":
         return render_xlsx(material.rows, material.summaries, tz, lang, evidence=evidence)
     if fmt == "csv":
