@@ -33,7 +33,11 @@ class Meeting(Base):
     """A monthly heads-of-division meeting; from the plan's rule unless a coordinator set it."""
 
     __tablename__ = "meeting"
-    __table_args__ = (UniqueConstraint("plan_id", "month"),)
+    # The tick looks for plans still running by their meetings too (a meeting moved by hand).
+    __table_args__ = (
+        UniqueConstraint("plan_id", "month"),
+        Index("ix_meeting_starts_at", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
