@@ -12,6 +12,7 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.broadcast",
     "bench.memory",
     "bench.flood",
+    "bench.tick",
 )
 
 

@@ -134,7 +134,7 @@ async def _reset(engine: AsyncEngine, marks: tuple[int, int]) -> None:
         await conn.execute(Round.__table__.delete().where(Round.id > round_))
 
 
-async def measure_once(case: Case, now: dt.datetime, idle_runs: int = 3) -> None:
+async def measure_once(case: Case, now: dt.datetime, idle_runs: int = 5) -> None:
     """Warm up, time the busy tick, mark everything sent, time the idle tick; then reset."""
     engine = create_engine(f"sqlite+aiosqlite:///{case.path}")
     count = [0]
