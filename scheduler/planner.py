@@ -33,8 +33,6 @@ __all__ = [
 ]
 
 MONTHLY = "monthly_meeting"
-# How far back `earliest_live_end` looks for rounds closing long after their measures end.
-_SEARCH_DAYS = 40 * 366
 QUARTERLY = "quarterly"
 # Who a notice goes to: every enrolled person of each division of the round, only the
 # divisions still silent when it is due, or the coordinators.
@@ -247,6 +245,10 @@ def plan_rounds(
         rounds.append(_quarterly_round(q, qmeasures, calendar, config, tz))
     rounds.sort(key=lambda r: (r.opens_at, r.key))
     return rounds
+
+
+# How far back `earliest_live_end` looks for rounds closing long after their measures end.
+_SEARCH_DAYS = 40 * 366
 
 
 def plan_horizon(
