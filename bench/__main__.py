@@ -17,6 +17,7 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.memory",
     "bench.flood",
     "bench.pack",
+    "bench.tick",
 )
 
 

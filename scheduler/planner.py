@@ -24,7 +24,9 @@ __all__ = [
     "PlannedNotice",
     "PlannedRound",
     "PlannerConfig",
+    "earliest_live_end",
     "month_key",
+    "plan_horizon",
     "plan_months",
     "plan_rounds",
     "rule_meetings",
@@ -173,6 +175,12 @@ def _monthly_round(
     )
 
 
+def _quarter_close_day(end: dt.date, calendar: WorkCalendar, config: PlannerConfig) -> dt.date:
+    """The day a quarter ending on `end` closes: N working days after its request day."""
+    request_day = calendar.next_working_day_after(end)
+    return calendar.add_working_days(request_day, config.quarterly_close_working_days)
+
+
 def _quarterly_round(
     quarter: Quarter,
     measures: Sequence[MeasureSpec],
@@ -182,7 +190,7 @@ def _quarterly_round(
 ) -> PlannedRound:
     items = tuple(sorted({(m.id, d) for m in measures for d in m.division_ids}))
     request_day = calendar.next_working_day_after(quarter.end)
-    close_day = calendar.add_working_days(request_day, config.quarterly_close_working_days)
+    close_day = _quarter_close_day(quarter.end, calendar, config)
     closes_at = _at(close_day, config.notice_time, tz)
     notices = [
         PlannedNotice("request", "divisions", _at(request_day, config.notice_time, tz), closes_at)
@@ -237,3 +245,48 @@ def plan_rounds(
         rounds.append(_quarterly_round(q, qmeasures, calendar, config, tz))
     rounds.sort(key=lambda r: (r.opens_at, r.key))
     return rounds
+
+
+# How far back `earliest_live_end` looks for rounds closing long after their measures end.
+_SEARCH_DAYS = 40 * 366
+
+
+def plan_horizon(
+    last_day: dt.date, calendar: WorkCalendar, config: PlannerConfig, tz: dt.tzinfo
+) -> dt.datetime:
+    """A moment after which no round of measures ending by `last_day` closes (UTC-aware).
+
+    A monthly round closes at its meeting, inside its month (a stored meeting moved by hand
+    is the caller's to look at); a quarterly one on its close day, which never comes earlier
+    for a later quarter. Later `last_day`, later horizon.
+    """
+    after_month = _month_end(last_day) + dt.timedelta(days=1)
+    monthly = _at(after_month, dt.time(0, 0), tz)
+    quarterly = _at(_quarter_close_day(last_day, calendar, config), config.notice_time, tz)
+    return max(monthly, quarterly)
+
+
+def earliest_live_end(
+    after: dt.datetime, calendar: WorkCalendar, config: PlannerConfig, tz: dt.tzinfo
+) -> dt.date:
+    """The first day a plan's measures may end on and still have a round closing after `after`.
+
+    Measures that all end before this day have every round closed by `after`
+    (`plan_horizon` is monotonic, so a binary search over days finds the boundary).
+    """
+    hi = after.astimezone(tz).date() + dt.timedelta(days=1)  # its horizon is past `after`
+    step = 64
+    lo = hi - dt.timedelta(days=step)
+    while plan_horizon(lo, calendar, config, tz) > after:
+        step *= 2
+        if step > _SEARCH_DAYS:
+            return dt.date.min  # rounds closing decades after their measures: take every plan
+        lo = hi - dt.timedelta(days=step)
+    # Invariant: horizon(lo) <= after < horizon(hi).
+    while (hi - lo).days > 1:
+        mid = lo + dt.timedelta(days=(hi - lo).days // 2)
+        if plan_horizon(mid, calendar, config, tz) > after:
+            hi = mid
+        else:
+            lo = mid
+    return hi

@@ -19,7 +19,7 @@ from storage.answers import silent_division_ids
 from storage.keys import delivery_key
 from storage.models import Person, Round
 from storage.people import coordinators, division_people
-from storage.rounds import RoundSpec, upsert_rounds
+from storage.rounds import RoundSpec, sync_rounds
 
 __all__ = ["ASK_KINDS", "ASK_QUIET", "REMINDER_KINDS", "sync_plan"]
 
@@ -54,10 +54,9 @@ async def sync_plan(
     """Store the rounds opened by `now` and record an intent for each notice due by then."""
     # A round exists from its opening on (its items frozen then), so nobody answers early.
     opened = [r for r in schedule.rounds if r.opens_at <= now]
-    rounds = await upsert_rounds(
-        session, schedule.plan.id, [round_spec(schedule, r) for r in opened]
-    )
-    report.rounds += len(opened)
+    synced = await sync_rounds(session, schedule.plan.id, [round_spec(schedule, r) for r in opened])
+    rounds = synced.by_key
+    report.rounds += synced.made
     people: dict[int, list[Person]] = {}
     for planned in opened:
         stored = rounds[planned.key]

@@ -14,6 +14,10 @@ Guarantees (see README, "Delivery guarantees"):
   prompt whose meeting has started) is recorded `skipped`, never sent.
 * Up to `send_concurrency` sends are in flight at once (a sequential loop is bound by the
   round trip to Telegram, not by its limits); so at most that many are ambiguous at a crash.
+* The tick's work follows the open work, not the history: it plans only the plans that can
+  still have a round closing within the catch-up window (`live_plans`; rounds, deliveries and
+  answers of past years are never read). A plan whose every round closed before that window
+  is left as it is: the tick no longer makes its missing rounds nor follows its meetings.
 * The database failing after a send (it went away mid-round) does not make the send ambiguous:
   the outcome is kept in `TickState` and recorded first by the next tick, before anything else
   is sent. Only a crash while it is kept there falls back to the rule above.
@@ -30,13 +34,15 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.outcomes import Deliver
+from scheduler.planner import earliest_live_end
 from scheduler.schedule import load_schedule
 from scheduler.sending import TickState, record_kept, send_all
 from scheduler.sync import REMINDER_KINDS, sync_plan
 from scheduler.tickconfig import TickConfig, TickReport
 from scheduler.workdays import WorkCalendar
 from storage import deliveries as store
-from storage.rounds import all_plans
+from storage.models import Plan
+from storage.rounds import live_plans
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +69,7 @@ async def tick(
     # Before anything else: until these are recorded, their rows look in flight.
     await record_kept(sessions, state, config, report)
     async with sessions() as session, session.begin():
-        for plan in await all_plans(session):
+        for plan in await _live_plans(session, now, config, calendar):
             schedule = await load_schedule(
                 session, plan, calendar, config.planner, config.tz, materialize=True
             )
@@ -81,3 +87,12 @@ async def tick(
     if done:  # a quiet tick says nothing: it runs every SCHEDULER_TICK_SECONDS
         log.info("tick at %s: %s", now.astimezone(config.tz).isoformat(timespec="minutes"), done)
     return report
+
+
+async def _live_plans(
+    session: AsyncSession, now: dt.datetime, config: TickConfig, calendar: WorkCalendar
+) -> list[Plan]:
+    """The plans with a round that may close after the catch-up window began."""
+    since = now - config.catchup  # older notices are not even recorded (TickConfig.catchup)
+    ending_from = earliest_live_end(since, calendar, config.planner, config.tz)
+    return await live_plans(session, ending_from, since)

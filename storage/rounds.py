@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.answers import OwedItem, owed_items
@@ -14,6 +14,7 @@ from storage.counting import division_ref
 from storage.models import (
     Delivery,
     Division,
+    Measure,
     Meeting,
     Membership,
     Person,
@@ -42,6 +43,28 @@ class MeasureRow:
 async def all_plans(session: AsyncSession) -> list[Plan]:
     """Every plan, oldest fiscal year first."""
     return list(await session.scalars(select(Plan).order_by(Plan.fiscal_year_be, Plan.id)))
+
+
+async def live_plans(
+    session: AsyncSession, measures_ending_from: date, meetings_after: datetime
+) -> list[Plan]:
+    """Plans that may still have a round to follow, oldest fiscal year first.
+
+    A plan is live when one of its active measures ends on `measures_ending_from` or later, or
+    one of its stored meetings starts after `meetings_after`; both are index lookups, so the
+    plans of past years cost nothing however many there are.
+    """
+    live = union(
+        select(Measure.plan_id).where(
+            Measure.period_end >= measures_ending_from, Measure.active.is_(True)
+        ),
+        select(Meeting.plan_id).where(Meeting.starts_at > meetings_after),
+    )
+    return list(
+        await session.scalars(
+            select(Plan).where(Plan.id.in_(live)).order_by(Plan.fiscal_year_be, Plan.id)
+        )
+    )
 
 
 async def plan_by_code(session: AsyncSession, code: str) -> Plan | None:
@@ -139,25 +162,47 @@ class RoundSpec:
     items: tuple[tuple[int, int], ...]
 
 
-async def rounds_of(session: AsyncSession, plan_id: int) -> dict[str, Round]:
-    """The plan's rounds by key."""
-    rows = await session.scalars(select(Round).where(Round.plan_id == plan_id))
-    return {r.key: r for r in rows}
+async def rounds_of(
+    session: AsyncSession, plan_id: int, keys: Collection[str] | None = None
+) -> dict[str, Round]:
+    """The plan's rounds by key (only those of `keys` when given)."""
+    q = select(Round).where(Round.plan_id == plan_id)
+    if keys is not None:
+        q = q.where(Round.key.in_(keys))
+    return {r.key: r for r in await session.scalars(q)}
+
+
+@dataclass(frozen=True)
+class SyncedRounds:
+    """The rounds of the specs by key, and how many of them were made just now."""
+
+    by_key: dict[str, Round]
+    made: int
 
 
 async def upsert_rounds(
     session: AsyncSession, plan_id: int, specs: Iterable[RoundSpec]
 ) -> dict[str, Round]:
-    """Create missing rounds with their items; follow moved times. Returns every round by key.
+    """Create missing rounds with their items; follow moved times. Returns the rounds by key."""
+    return (await sync_rounds(session, plan_id, specs)).by_key
+
+
+async def sync_rounds(
+    session: AsyncSession, plan_id: int, specs: Iterable[RoundSpec]
+) -> SyncedRounds:
+    """Create missing rounds with their items; follow moved times; the specs' rounds by key.
 
     Items are frozen when a round is created (a plan edited later does not change what was
     asked). A moved meeting moves the round's close, and with it the stale time of the
-    round's pending deliveries.
+    round's pending deliveries. Only the specs' rounds are read, not the plan's every round.
     """
-    existing = await rounds_of(session, plan_id)
+    specs = list(specs)
+    existing = await rounds_of(session, plan_id, {s.key for s in specs}) if specs else {}
+    made = 0
     for spec in specs:
         r = existing.get(spec.key)
         if r is None:
+            made += 1
             r = Round(
                 plan_id=plan_id,
                 kind=spec.kind,
@@ -184,7 +229,7 @@ async def upsert_rounds(
             )
         r.opens_at, r.closes_at, r.meeting_id = spec.opens_at, spec.closes_at, spec.meeting_id
     await session.flush()
-    return existing
+    return SyncedRounds(existing, made)
 
 
 async def divisions_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Division]:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -103,7 +104,11 @@ class Measure(Base):
     """A measure (มาตรการ/แนวทาง) with its period and follow-up cadence."""
 
     __tablename__ = "measure"
-    __table_args__ = (UniqueConstraint("plan_id", "seq"),)
+    # The tick looks for plans still running by their measures' end (scheduler.tick).
+    __table_args__ = (
+        UniqueConstraint("plan_id", "seq"),
+        Index("ix_measure_period_end", "period_end"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,7 +34,11 @@ class Meeting(Base):
     """A monthly heads-of-division meeting; from the plan's rule unless a coordinator set it."""
 
     __tablename__ = "meeting"
-    __table_args__ = (UniqueConstraint("plan_id", "month"),)
+    # The tick looks for plans still running by their meetings too (a meeting moved by hand).
+    __table_args__ = (
+        UniqueConstraint("plan_id", "month"),
+        Index("ix_meeting_starts_at", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
@@ -92,7 +97,17 @@ class Delivery(Base):
     """One notification with its natural key; intent is written before the send, the id after."""
 
     __tablename__ = "delivery"
-    __table_args__ = (Index("ix_delivery_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_delivery_due", "state", "due_at"),
+        # Only the pending ones, however many were sent before: what the tick reads each time
+        # (its queries write 'pending' into the SQL so that both databases can use it).
+        Index(
+            "ix_delivery_pending",
+            "due_at",
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # kind:round:division:person:slot — unique, so a notification can never be recorded twice.
