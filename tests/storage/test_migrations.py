@@ -35,3 +35,32 @@ async def test_down_to_base_and_up_again(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
         assert await conn.run_sync(tables) == set(Base.metadata.tables)
     assert await current_revision(engine) == head_revision()
+
+
+def test_the_head_read_without_alembic_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_an_unmigrated_database_has_no_revision(tmp_path: Any) -> None:
+    from storage.db import create_engine
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/empty.db")
+    assert await current_revision(engine) is None
+    await engine.dispose()
+
+
+def test_the_running_bot_does_not_load_alembic() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, bot.telegram.app, bot.cli, storage.migrate; "
+        "print(sorted(m for m in ('alembic', 'mako', 'matplotlib', 'docx', 'openpyxl') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
