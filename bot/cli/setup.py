@@ -15,6 +15,7 @@ from bot.cli.schedule import plan_needed
 from bot.settings import Settings
 from bot.texts import t
 from bot.usecases.core import Core
+from bot.usecases.plans import check_plan_file
 from bot.usecases.rounds import import_plan_file, plan_overview
 from storage.db import create_engine, session_factory
 from storage.migrate import current_revision, upgrade
@@ -36,6 +37,11 @@ def register(sub: Any) -> None:
     )
     command(imp, _plan_import)
     plan_new.register(plan)
+    check = plan.add_parser(
+        "check", help="check a plan file without importing it (faults as FILE:LINE: what)"
+    )
+    check.add_argument("file", type=Path)
+    check.set_defaults(standalone=_plan_check)
     show = plan.add_parser("show", help="print the measures, divisions and cadence")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.add_argument("--plan", help="plan code (default: the newest plan)")
@@ -104,6 +110,16 @@ async def _plan_import(args: argparse.Namespace, app: CliApp) -> None:
     else:
         print(f"plan {result.plan_code} already up to date: no changes")
     await plan_new.warn_if_uncovered(app)
+
+
+def _plan_check(args: argparse.Namespace, _: Settings) -> int:
+    """`plan check FILE`: faults on stderr (bot.cli prints PlanFileError), else one line."""
+    plan = check_plan_file(args.file)
+    print(
+        f"{args.file}: a valid plan file: {plan.plan.code}, {len(plan.divisions)} divisions, "
+        f"{len(plan.measures)} measures; nothing was imported"
+    )
+    return 0
 
 
 async def _plan_show(args: argparse.Namespace, app: CliApp) -> None:

@@ -132,3 +132,11 @@ async def next_plan(core: Core, source: str, year_be: int) -> NextPlan:
     # What is written must import: check it as `plan import` will.
     PlanFile.model_validate(yaml.safe_load(body))
     return NextPlan(text, path, data["plan"]["code"])
+
+
+def check_plan_file(path: Path) -> PlanFile:
+    """Read and check a plan file as `plan import` would, without touching any database.
+
+    Raises PlanFileError with one FILE:LINE line per fault.
+    """
+    return load_plan_file(path, rule_check=parse_rule)

@@ -232,3 +232,28 @@ def test_demo_builds_every_report_format_and_the_summary(
     # A folder that holds something is refused whole, in one line.
     assert main(["demo", "-o", str(out)]) == 2
     assert "is not an empty folder" in capsys.readouterr().err
+
+
+def test_plan_check_validates_a_file_without_touching_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # A database nobody created: plan check must not need one, nor make one.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/never.db")
+    assert main(["plan", "check", str(SEED_PLAN)]) == 0
+    out = capsys.readouterr().out
+    assert "a valid plan file: ita-2565, 9 divisions, 7 measures" in out
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    faults = {
+        "code": text.replace("code: FIN", 'code: "fin office"', 1),
+        "responsible": text.replace("responsible: [FIN]", "responsible: [XX]"),
+    }
+    for name, body in faults.items():
+        bad = tmp_path / f"{name}.yaml"
+        bad.write_text(body, encoding="utf-8")
+        assert main(["plan", "check", str(bad)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1, err  # one line per fault: FILE:LINE: what is wrong
+        where, what = err[0].removeprefix(f"ita-followup: error: {bad}:").split(":", 1)
+        assert where.isdigit() and (name if name == "code" else "XX") in what
+    assert not (tmp_path / "never.db").exists()
