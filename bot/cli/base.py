@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -67,3 +69,14 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
         return int(status or 0)
     finally:
         await engine.dispose()
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output file that is a folder, or whose folder is missing or not writable."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise CliError(f"cannot write {path}: it is a directory")
+    if not parent.is_dir():
+        raise CliError(f"cannot write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CliError(f"cannot write {path}: permission denied")

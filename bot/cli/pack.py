@@ -8,11 +8,10 @@ files the pack holds and its size.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
-from bot.cli.base import PROG, CliApp, CliError, command
+from bot.cli.base import PROG, CliApp, CliError, check_writable, command
 from bot.reports.pack_zip import size_text
 from bot.reports.pdf import PdfUnavailable
 from bot.usecases.pack import PackResult, pack_period, pack_round, pack_round_by_key
@@ -38,13 +37,7 @@ def check_target(path: Path) -> None:
     """Refuse an output that is not a .zip file in a folder this process can write."""
     if path.suffix.lower() != ".zip":
         raise CliError(f"the pack is a ZIP file: give -o FILE.zip (got {path})")
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise CliError(f"cannot write {path}: it is a directory")
-    if not parent.is_dir():
-        raise CliError(f"cannot write {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CliError(f"cannot write {path}: permission denied")
+    check_writable(path)
 
 
 def _refusal_line(refusal: Refused, key: str | None) -> CliError:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from bot.cli.base import PROG, CliApp, CliError, command
+from bot.cli.base import PROG, CliApp, CliError, check_writable, command
 from bot.cli.dates import cli_date
 from bot.present import round_label
 from bot.reports.pdf import PdfUnavailable
@@ -61,16 +60,6 @@ def register(sub: Any) -> None:
     command(summary, _summary_command)
 
 
-def _check_writable(path: Path) -> None:
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise CliError(f"cannot write {path}: it is a directory")
-    if not parent.is_dir():
-        raise CliError(f"cannot write {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CliError(f"cannot write {path}: permission denied")
-
-
 def report_format(args: argparse.Namespace) -> str:
     """The format asked for, checked against the -o extension (they must agree)."""
     ext = args.output.suffix.lower().lstrip(".")
@@ -101,7 +90,7 @@ def report_span(args: argparse.Namespace) -> Span | None:
 
 async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
     # Refuse before any work, so a mistake costs nothing and writes nothing.
-    _check_writable(args.output)
+    check_writable(args.output)
     formats = [report_format(args)]
     span = report_span(args)
     planned: RoundInfo | None = None
