@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.settings import Settings
+from bot.telegram.ticker import every_tick
 from bot.usecases import evidence
 from bot.usecases.core import Core
 
@@ -99,13 +100,7 @@ def install_archiver(
     async def run_archive(_: ContextTypes.DEFAULT_TYPE) -> None:
         await runner.run()
 
-    return application.job_queue.run_repeating(
-        run_archive,
-        interval=settings.scheduler_tick_seconds,
-        first=min(2.0, settings.scheduler_tick_seconds),
-        name="evidence-archiver",
-        job_kwargs={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
-    )
+    return every_tick(application, run_archive, settings, "evidence-archiver", first=2.0)
 
 
 RUNNER_KEY = "evidence-archiver"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -80,12 +81,25 @@ def install_tick(
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             log.warning("tick skipped, database unavailable (%s); trying again next tick", reason)
 
+    return every_tick(application, run_tick, settings, "scheduler-tick", first=1.0)
+
+
+def every_tick(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    callback: Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]],
+    settings: Settings,
+    name: str,
+    *,
+    first: float,
+) -> Job[Any]:
+    """Run `callback` every SCHEDULER_TICK_SECONDS, first after `first` seconds (at most one)."""
+    assert application.job_queue is not None
     # Jobs are derived from data on every run, never pickled; coalesce and no grace time so
-    # that a busy loop or a suspended laptop runs the tick late rather than skipping it.
+    # that a busy loop or a suspended laptop runs the job late rather than skipping it.
     return application.job_queue.run_repeating(
-        run_tick,
+        callback,
         interval=settings.scheduler_tick_seconds,
-        first=min(1.0, settings.scheduler_tick_seconds),
-        name="scheduler-tick",
+        first=min(first, settings.scheduler_tick_seconds),
+        name=name,
         job_kwargs={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
     )
