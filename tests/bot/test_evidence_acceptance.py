@@ -20,13 +20,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.telegram.callbacks import encode
 from bot.usecases.pack import pack_round
 from bot.usecases.summaries import choose_round
 from storage.models import Evidence, Measure
 from tests.bot.harness import Clock, core_of, running_bot
-from tests.bot.test_answer_flow import HEAD, OPENS, Phone, Sessions, _button, _ids, _setup
-from tests.bot.test_evidence_flow import PDF, _runner
+from tests.bot.test_answer_flow import HEAD, OPENS, Phone, Sessions, _ids, _setup
+from tests.bot.test_evidence_flow import PDF, _answer_with_files, _runner
 from tests.fakebot import FakeTelegram
 
 
@@ -63,26 +62,13 @@ async def test_a_photo_and_a_pdf_from_a_phone_reach_the_pack_byte_for_byte(
     fake = FakeTelegram()
     head = Phone(fake, HEAD)
     async with running_bot(fake, engine, db_url, clock=clock) as app:
-        head.send("/report")
-        listing = await head.expect(buttons=True)
-        head.press(listing, encode("m", round_id, m1, fin))
-        screen = await head.expect("วิธีดำเนินการ")
-        head.press(screen, encode("st", round_id, m1, fin, 0))
-        await head.expect("กรุณาพิมพ์สรุป")
-        head.send("เผยแพร่รายงานบนเว็บไซต์แล้ว")
-        await head.expect("ยืนยันส่งรายงาน")
-        head.mark()
-        photo = fake.send_photo(HEAD, content=photo_bytes)["message"]["photo"][-1]["file_id"]
-        await head.expect("รับหลักฐานแล้ว")
-        head.mark()
-        doc = fake.send_document(HEAD, "รายงานการเงิน.pdf", "application/pdf", content=PDF)
-        ask = await head.expect("ยืนยันส่งรายงาน")
-        head.press(ask, _button(ask, "ok:"))
-        await head.expect("บันทึกรายงาน")
+        photo, doc_id = await _answer_with_files(
+            fake, head, round_id, m1, fin, PDF, photo=photo_bytes, pdf_name="รายงานการเงิน.pdf"
+        )
         await _runner(app).drain()
     served = {
         "photo": fake.file_bytes(photo),
-        "document": fake.file_bytes(doc["message"]["document"]["file_id"]),
+        "document": fake.file_bytes(doc_id),
     }
     assert served["photo"] == photo_bytes
     async with sessions() as s:

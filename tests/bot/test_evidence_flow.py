@@ -43,8 +43,14 @@ async def _answer_with_files(
     division: int,
     pdf: bytes,
     photo_size: int = 90_000,
+    *,
+    photo: bytes | None = None,
+    pdf_name: str = "รายงาน/../การเงิน.pdf",
 ) -> tuple[str, str]:
-    """Answer one measure with a photo and a PDF; returns the file ids the fake served."""
+    """Answer one measure with a photo and a PDF; returns the file ids the fake served.
+
+    `photo` is a real picture's bytes (default: filler of `photo_size` bytes).
+    """
     head.send("/report")
     listing = await head.expect(buttons=True)
     head.press(listing, encode("m", round_id, measure, division))
@@ -54,14 +60,14 @@ async def _answer_with_files(
     head.send("ดำเนินการแล้ว แนบภาพและเอกสาร")
     await head.expect("ยืนยันส่งรายงาน")
     head.mark()
-    photo = fake.send_photo(HEAD, file_size=photo_size)["message"]["photo"][-1]["file_id"]
+    sent = fake.send_photo(HEAD, file_size=photo_size, content=photo)
     await head.expect("รับหลักฐานแล้ว")
     head.mark()
-    doc = fake.send_document(HEAD, "รายงาน/../การเงิน.pdf", "application/pdf", content=pdf)
+    doc = fake.send_document(HEAD, pdf_name, "application/pdf", content=pdf)
     ask = await head.expect("ยืนยันส่งรายงาน")
     head.press(ask, _button(ask, "ok:"))
     await head.expect("บันทึกรายงาน")
-    return photo, doc["message"]["document"]["file_id"]
+    return sent["message"]["photo"][-1]["file_id"], doc["message"]["document"]["file_id"]
 
 
 async def test_photo_and_pdf_are_archived_byte_for_byte_and_kept_once(
