@@ -2,8 +2,9 @@
 
 Files arrive in a private temporary folder inside the root (same file system, so the final
 rename is atomic), are hashed while they are read once, then renamed to `<root>/ab/abcdef…`.
-A crash leaves at most a temporary file, which `sweep_temporary` removes; a half-written
-file is never visible under its hash.
+A crash can leave at most a temporary file in `.incoming/`, which is never taken for an
+archived file (backups skip the folder, and it may be emptied while the bot is stopped); a
+half-written file is never visible under its hash.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hashlib
 import os
 import re
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,21 +87,6 @@ class BlobStore:
         with self.incoming() as path:
             path.write_bytes(data)
             return self.keep(path)
-
-    def sweep_temporary(self, older_than: float = 3600.0) -> int:
-        """Remove what a crash left half-downloaded; returns how many files went.
-
-        Only files untouched for `older_than` seconds: another process may be downloading.
-        """
-        folder = self.root / _TEMP
-        if not folder.is_dir():
-            return 0
-        gone, limit = 0, time.time() - older_than
-        for leftover in folder.iterdir():
-            if leftover.stat().st_mtime < limit:
-                leftover.unlink(missing_ok=True)
-                gone += 1
-        return gone
 
     def all_hashes(self) -> Iterator[str]:
         """Every archived file's hash (for backups and checks)."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -121,24 +121,6 @@ async def mark_fetch_failed(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-
-
-async def fetch_soon(session: AsyncSession, report_id: int, now: datetime) -> None:
-    """Make a confirmed answer's pending files due now (the archiver is woken after commit)."""
-    await session.execute(
-        update(Evidence)
-        .where(Evidence.report_id == report_id, Evidence.fetch_state == PENDING)
-        .values(fetch_after=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def pending_count(session: AsyncSession) -> int:
-    """How many files still wait to be archived."""
-    count = await session.scalar(
-        select(func.count()).select_from(Evidence).where(Evidence.fetch_state == PENDING)
-    )
-    return int(count or 0)
 
 
 def _file(e: Evidence) -> EvidenceFile:
