@@ -12,6 +12,7 @@ from datetime import date, datetime, tzinfo
 
 from bot.texts import localized, t
 from bot.texts.reports import ICONS
+from bot.texts.review import REVIEW_ICONS
 from scheduler.fiscal import quarter_from_key
 from scheduler.thaidate import (
     BE_OFFSET,
@@ -26,6 +27,7 @@ from storage.read_models import (
     DivisionRef,
     EvidenceRef,
     MeasureRef,
+    ReviewEvent,
     RoundInfo,
 )
 
@@ -174,3 +176,30 @@ def evidence_label(e: EvidenceRef, lang: str) -> str:
 def evidence_list(items: Iterable[EvidenceRef], lang: str) -> str:
     """Evidence joined for one cell or line."""
     return ", ".join(evidence_label(e, lang) for e in items)
+
+
+def review_icon(state: str) -> str:
+    """One icon per review state (accepted, returned, awaiting)."""
+    return REVIEW_ICONS.get(state, "")
+
+
+def review_name(state: str, lang: str) -> str:
+    """The review state in words."""
+    return t(f"review.state.{state}", lang)
+
+
+def review_words(
+    review: ReviewEvent, tz: tzinfo, lang: str, *, thai_digits: bool = True, icon: bool = True
+) -> str:
+    """A decision as one line: its (icon and) name, by whom and when (plain text, no comment).
+
+    Documents leave the icon out: the office font has no emoji.
+    """
+    words = t(
+        "review.by",
+        lang,
+        state=review_name(review.decision, lang),
+        name=review.reviewer_name,
+        when=when(review.at, tz, lang, thai_digits),
+    )
+    return f"{review_icon(review.decision)} {words}" if icon else words

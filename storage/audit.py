@@ -20,6 +20,9 @@ INVITE_REVOKED = "invite.revoked"
 MEMBERSHIP_REVOKED = "membership.revoked"
 STRANGER_REFUSED = "stranger.refused"
 ACTION_REFUSED = "action.refused"
+# A coordinator's decision on an answer (detail: the answer and its item; note: the comment).
+REVIEW_ACCEPTED = "review.accepted"
+REVIEW_RETURNED = "review.returned"
 
 
 async def record(

@@ -1,10 +1,12 @@
 """The answer that counts for each owed item of a round, with who gave it and its evidence.
 
 The answer that counts for an item is the newest report of (round, measure, division)
-confirmed before the round closed (only when there is none, the newest late one). It is found
-with a correlated `max(id)` over the `ix_report_item` index (round_id, measure_id,
-division_id, id), so the cost of a summary depends on the size of its round, not on how many
-rounds or superseded answers came before. Every other module asks this one.
+confirmed before the round closed (only when there is none, the newest late one), unless a
+coordinator returned that answer for more (its newest review says so): then the division's
+next answer counts, late or not. It is found with correlated `max(id)` lookups over the
+`ix_report_item` index (round_id, measure_id, division_id, id) and `ix_review_report`, so the
+cost of a summary depends on the size of its round, not on how many rounds or superseded
+answers came before. Every other module asks this one.
 """
 
 from __future__ import annotations
@@ -12,20 +14,22 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import func
-from sqlalchemy.sql.selectable import ScalarSelect
 
-from storage.models import Division, Evidence, Measure, Person, Report, RoundItem
+from storage.models import Division, Evidence, Measure, Person, Report, Review, RoundItem
 from storage.read_models import (
+    RETURNED,
     Answer,
     DivisionRef,
     EvidenceRef,
     ItemAnswer,
     MeasureRef,
+    ReviewEvent,
     RoundInfo,
 )
+from storage.review_trail import report_key, review_events, split_trail
 
 # Larger IN lists are split so no backend hits its bound-parameter limit.
 _CHUNK = 500
@@ -43,23 +47,39 @@ def measure_ref(m: Measure) -> MeasureRef:
     return MeasureRef(id=m.id, seq=m.seq, title_th=m.title_th, title_en=m.title_en)
 
 
-def latest_report_id() -> ScalarSelect[Any]:
-    """Correlated scalar subquery: the id of the answer that counts for the enclosing round item.
-
-    That is the newest answer confirmed before the round closed; only when there is none, the
-    newest late one. A fix after the meeting never replaces what the meeting was shown.
-    """
-    on_time = func.max(case((Report.late.is_(False), Report.id)))
+def _of_item(*conditions: ColumnElement[bool]) -> Any:
+    """The id lookup `max(report.id)` of the enclosing round item's reports (and conditions)."""
     return (
-        select(func.coalesce(on_time, func.max(Report.id)))
+        select(func.max(Report.id))
         .where(
             Report.round_id == RoundItem.round_id,
             Report.measure_id == RoundItem.measure_id,
             Report.division_id == RoundItem.division_id,
+            *conditions,
         )
         .correlate(RoundItem)
         .scalar_subquery()
     )
+
+
+def latest_report_id() -> ColumnElement[Any]:
+    """The id of the answer that counts for the enclosing round item (an SQL expression).
+
+    That is the newest answer confirmed before the round closed; only when there is none, the
+    newest late one. A fix after the meeting never replaces what the meeting was shown, except
+    when a coordinator returned that answer for more: the division's next answer then counts.
+    """
+    on_time, newest = _of_item(Report.late.is_(False)), _of_item()
+    newest_review = (
+        select(Review.decision)
+        .where(Review.report_id == on_time)
+        .order_by(Review.id.desc())
+        .limit(1)
+        .correlate_except(Review)
+        .scalar_subquery()
+    )
+    # A returned on-time answer stands aside (NULL): the newest answer counts instead.
+    return func.coalesce(case((newest_review == RETURNED, None), else_=on_time), newest)
 
 
 def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -130,13 +150,20 @@ async def item_answers(
         if with_text
         else {}
     )
+    reviews = await review_events(
+        session, list(by_id), measure_id=measure_id, division_ids=division_ids
+    )
     order = {rid: i for i, rid in enumerate(by_id)}
     result = [
         ItemAnswer(
             round=by_id[round_id],
             measure=measure_ref(m),
             division=division_ref(d),
-            answer=_answer(report, name or "", evidence, with_text) if report else None,
+            answer=(
+                _answer(report, name or "", evidence, with_text, reviews.get(report_key(report)))
+                if report
+                else None
+            ),
         )
         for round_id, m, d, report, name in rows
     ]
@@ -145,8 +172,13 @@ async def item_answers(
 
 
 def _answer(
-    report: Report, person_name: str, evidence: dict[int, tuple[EvidenceRef, ...]], text: bool
+    report: Report,
+    person_name: str,
+    evidence: dict[int, tuple[EvidenceRef, ...]],
+    text: bool,
+    reviews: Sequence[ReviewEvent] | None,
 ) -> Answer:
+    review, trail = split_trail(report.id, reviews or ())
     return Answer(
         report_id=report.id,
         status=report.status,
@@ -156,4 +188,6 @@ def _answer(
         created_at=report.created_at,
         carried=report.carried_from_id is not None,
         evidence=evidence.get(report.id, ()),
+        review=review,
+        trail=trail,
     )

@@ -47,13 +47,21 @@ async def history(
         return None
     column = {r.id: i for i, r in enumerate(rounds)}
     cells: dict[tuple[int, int], list[str | None]] = {}
+    reviews: dict[tuple[int, int], list[str | None]] = {}
     refs: dict[tuple[int, int], tuple[MeasureRef, DivisionRef]] = {}
     for item in items:
         pair = (item.measure.id, item.division.id)
         refs[pair] = (item.measure, item.division)
         cells.setdefault(pair, [None] * len(rounds))[column[item.round.id]] = item.status
+        state = item.answer.review_state if item.answer is not None else None
+        reviews.setdefault(pair, [None] * len(rounds))[column[item.round.id]] = state
     rows = tuple(
-        HistoryRow(measure=refs[p][0], division=refs[p][1], cells=tuple(cells[p]))
+        HistoryRow(
+            measure=refs[p][0],
+            division=refs[p][1],
+            cells=tuple(cells[p]),
+            reviews=tuple(reviews[p]),
+        )
         for p in sorted(refs, key=lambda p: (refs[p][0].seq, refs[p][1].order))
     )
     first = items[0]

@@ -11,6 +11,11 @@ from datetime import date, datetime
 
 # An owed item without an answer; shown beside the four answer statuses.
 MISSING = "missing"
+# The review state of an answer: a coordinator accepted it (รับทราบ/ผ่าน), returned it for more
+# (ขอข้อมูลเพิ่มเติม), or has not reviewed it yet.
+ACCEPTED = "accepted"
+RETURNED = "returned"
+AWAITING = "awaiting"
 # An owed item of a round nobody was ever asked about (no notice went out, nobody answered):
 # the plan period began before the bot was in use. Not the division's failure to report.
 NOT_FOLLOWED = "not_followed"
@@ -100,8 +105,29 @@ class EvidenceRef:
 
 
 @dataclass(frozen=True)
+class ReviewEvent:
+    """One review decision with the answer it was about (an item's review trail is these)."""
+
+    review_id: int
+    report_id: int
+    decision: str
+    comment: str
+    reviewer_name: str
+    at: datetime
+    # The reviewed answer, as it was given.
+    status: str
+    text: str
+    person_name: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
 class Answer:
-    """One confirmed answer (a report row) with who gave it and its evidence."""
+    """One confirmed answer (a report row) with who gave it, its evidence and its reviews.
+
+    `review` is the answer's newest review (None: not reviewed yet); `trail` every other
+    review of the same item (earlier answers returned, decisions changed), oldest first.
+    """
 
     report_id: int
     status: str
@@ -111,6 +137,13 @@ class Answer:
     created_at: datetime
     carried: bool
     evidence: tuple[EvidenceRef, ...] = ()
+    review: ReviewEvent | None = None
+    trail: tuple[ReviewEvent, ...] = ()
+
+    @property
+    def review_state(self) -> str:
+        """ACCEPTED or RETURNED by the newest review, else AWAITING."""
+        return self.review.decision if self.review is not None else AWAITING
 
 
 @dataclass(frozen=True)
@@ -142,6 +175,14 @@ class MeasureSummary:
     missing: tuple[DivisionRef, ...]
     # The round's followed_up: unanswered items count as NOT_FOLLOWED rather than MISSING.
     followed_up: bool = True
+    # Answers a coordinator accepted, and answers returned for more (the rest await review).
+    accepted: int = 0
+    returned: int = 0
+
+    @property
+    def awaiting(self) -> int:
+        """Answers nobody has reviewed yet."""
+        return self.answered - self.accepted - self.returned
 
     def count(self, status: str) -> int:
         """How many items have `status` (MISSING or NOT_FOLLOWED count the unanswered ones)."""
@@ -173,6 +214,21 @@ class RoundSummary:
     def late(self) -> int:
         """Counting answers given after the round closed."""
         return sum(m.late for m in self.measures)
+
+    @property
+    def accepted(self) -> int:
+        """Counting answers a coordinator accepted."""
+        return sum(m.accepted for m in self.measures)
+
+    @property
+    def returned(self) -> int:
+        """Counting answers returned for more and not answered again yet."""
+        return sum(m.returned for m in self.measures)
+
+    @property
+    def awaiting(self) -> int:
+        """Counting answers nobody has reviewed yet."""
+        return sum(m.awaiting for m in self.measures)
 
     @property
     def missing_divisions(self) -> tuple[DivisionRef, ...]:
@@ -207,6 +263,8 @@ class HistoryRow:
     division: DivisionRef
     # None where the pair was not owed in that round.
     cells: tuple[str | None, ...]
+    # Each cell's review state (ACCEPTED, RETURNED, AWAITING; None: no answer).
+    reviews: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)

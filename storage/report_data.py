@@ -25,8 +25,10 @@ from storage.read_models import (
     ItemAnswer,
     MeasureDetail,
     MeasureRef,
+    ReviewEvent,
     RoundInfo,
 )
+from storage.review_trail import latest_by_report, review_events
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class ExportRow:
     # False for an answer that a newer one of the same item replaced.
     latest: bool
     carried: bool
+    # The answer's newest review (None: not reviewed, or no answer).
+    review: ReviewEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,7 @@ async def _answer_rows(
         q = q.where(Report.division_id.in_(list(division_ids)))
     rows = (await session.execute(q)).all()
     evidence = await evidence_of(session, [r.id for r, *_ in rows])
+    reviews = latest_by_report(await review_events(session, list(by_id), division_ids=division_ids))
     return [
         ExportRow(
             round=by_id[r.round_id],
@@ -175,6 +180,7 @@ async def _answer_rows(
             late=r.late,
             latest=r.id in latest_ids,
             carried=r.carried_from_id is not None,
+            review=reviews.get(r.id),
         )
         for r, name, m, d in rows
     ]

@@ -26,6 +26,8 @@ from storage.models import (
     RoundItem,
 )
 from storage.read_models import (
+    ACCEPTED,
+    RETURNED,
     DivisionDetail,
     DivisionRef,
     ItemAnswer,
@@ -184,6 +186,8 @@ def summarize(round_: RoundInfo, items: Iterable[ItemAnswer]) -> RoundSummary:
                 late=sum(a.late for a in answers),
                 missing=tuple(i.division for i in group if i.answer is None),
                 followed_up=round_.followed_up,
+                accepted=sum(a.review_state == ACCEPTED for a in answers),
+                returned=sum(a.review_state == RETURNED for a in answers),
             )
         )
     return RoundSummary(round=round_, measures=tuple(lines))

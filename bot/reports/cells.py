@@ -11,6 +11,8 @@ from datetime import tzinfo
 from bot.present import (
     digits,
     evidence_label,
+    review_name,
+    review_words,
     round_month,
     round_short,
     short_date,
@@ -20,12 +22,16 @@ from bot.present import (
 from bot.texts import t
 from storage.evidence import LOST, PENDING
 from storage.read_models import (
+    ACCEPTED,
+    AWAITING,
     MISSING,
     NOT_FOLLOWED,
+    RETURNED,
     Answer,
     DivisionRef,
     EvidenceRef,
     ItemAnswer,
+    ReviewEvent,
 )
 from storage.report_data import PeriodMeasure, PeriodReport, RoundReport
 
@@ -70,7 +76,8 @@ def status_lines(item: ItemAnswer, lang: str) -> list[str]:
 def answer_lines(
     answer: Answer | None, tz: tzinfo, lang: str, shown: Collection[int] = ()
 ) -> list[str]:
-    """What was done: the answer's text, its evidence, who reported it and when.
+    """What was done: the answer's text, its evidence, who reported it and when, its review
+    and the item's review trail (earlier answers returned for more, with the comments).
 
     Pictures whose evidence id is in `shown` are in the cell as pictures, so not named.
     """
@@ -88,6 +95,34 @@ def answer_lines(
             when=when(answer.created_at, tz, lang),
         )
     )
+    return [*lines, *review_lines(answer, tz, lang)]
+
+
+def _comment(review: ReviewEvent, lang: str) -> list[str]:
+    return [t("review.comment", lang, comment=review.comment)] if review.comment else []
+
+
+def review_lines(answer: Answer, tz: tzinfo, lang: str) -> list[str]:
+    """The answer's review (or that it awaits one) and its item's earlier reviews."""
+    words = (
+        review_words(answer.review, tz, lang, icon=False)
+        if answer.review is not None
+        else review_name(AWAITING, lang)
+    )
+    lines = [t("report.review", lang, review=words)]
+    if answer.review is not None:
+        lines += _comment(answer.review, lang)
+    for event in answer.trail:
+        line = t(
+            "report.trail_line",
+            lang,
+            answered=short_date(event.answered_at, tz, lang),
+            status=status_name(event.status, lang),
+            name=event.person_name,
+            text=event.text or "–",
+            review=review_words(event, tz, lang, icon=False),
+        )
+        lines += [line, *_comment(event, lang)]
     return lines
 
 
@@ -106,8 +141,18 @@ def result_lines(item: ItemAnswer, tz: tzinfo, lang: str, shown: Collection[int]
     evidence = _evidence_line(answer, lang, shown)
     if evidence:
         source = f"{source} {evidence}"
+    if answer.review is not None:
+        review = review_words(answer.review, tz, lang, icon=False)
+        source = f"{source} {t('report.review', lang, review=review)}"
     # One paragraph: a row of the period table stays two lines high where it can.
     return [" ".join([*lines, source])]
+
+
+def returned_line(item: ItemAnswer, lang: str) -> str:
+    """A returned answer left out of the period's count, with the coordinator's comment."""
+    review = item.answer.review if item.answer is not None else None
+    comment = review.comment if review is not None else ""
+    return t("report.returned_latest", lang, round=round_short(item.round, lang), comment=comment)
 
 
 def count_cells(counts: Sequence[int], lang: str) -> list[list[str]]:
@@ -115,18 +160,42 @@ def count_cells(counts: Sequence[int], lang: str) -> list[list[str]]:
     return [[digits(str(n), lang)] for n in counts]
 
 
+def counted(item: ItemAnswer) -> bool:
+    """Whether the item's answer counts in a period report: given, and not returned for more.
+
+    Where a coordinator reviewed an answer only an accepted one counts; one nobody reviewed
+    counts as the division gave it.
+    """
+    return item.answer is not None and item.answer.review_state != RETURNED
+
+
 def latest_answer(items: Sequence[ItemAnswer]) -> ItemAnswer | None:
-    """The last item (in round order) that has an answer."""
-    return next((i for i in reversed(items) if i.answer is not None), None)
+    """The last item (in round order) whose answer counts."""
+    return next((i for i in reversed(items) if counted(i)), None)
+
+
+def returned_latest(items: Sequence[ItemAnswer]) -> ItemAnswer | None:
+    """The last item with an answer, when that answer was returned for more (not counted)."""
+    last = next((i for i in reversed(items) if i.answer is not None), None)
+    return last if last is not None and not counted(last) else None
 
 
 def pair_status(items: Sequence[ItemAnswer]) -> str:
-    """A pair's status over a period: its latest answer's; else missing if it was ever asked."""
+    """A pair's status over a period: its latest counted answer's; RETURNED when its only
+    answers were returned for more; else missing if it was ever asked."""
     latest = latest_answer(items)
     if latest is not None:
         return latest.status
+    if any(i.answer is not None for i in items):
+        return RETURNED
     asked = any(i.round.followed_up for i in items)
     return MISSING if asked else NOT_FOLLOWED
+
+
+def review_tally(items: Sequence[ItemAnswer]) -> tuple[int, int, int]:
+    """How many of the items' answers were accepted, await review, were returned."""
+    states = [i.answer.review_state for i in items if i.answer is not None]
+    return states.count(ACCEPTED), states.count(AWAITING), states.count(RETURNED)
 
 
 def problem_lines(items: Sequence[ItemAnswer], lang: str) -> list[str]:
@@ -144,6 +213,14 @@ def problem_lines(items: Sequence[ItemAnswer], lang: str) -> list[str]:
 def pairs(m: PeriodMeasure) -> list[tuple[DivisionRef, list[ItemAnswer]]]:
     """Each responsible division of a period's measure with its items, in plan order."""
     return [(d, [i for i in m.items if i.division.id == d.id]) for d in m.responsible]
+
+
+def period_cell(item: ItemAnswer, lang: str) -> str:
+    """One round of a pair in the period's annex: the status, marked when returned for more."""
+    name = status_name(item.status, lang)
+    return (
+        f"{name} {t('report.returned_mark', lang)}" if not counted(item) and item.answer else name
+    )
 
 
 def round_statuses(report: RoundReport) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from bot.present import (
     round_month,
     status_name,
 )
-from bot.reports.cells import answer_lines, count_cells, status_lines
+from bot.reports.cells import answer_lines, count_cells, review_tally, status_lines
 from bot.reports.docx_common import (
     add_paragraph,
     add_row,
@@ -70,6 +70,10 @@ def _summary_table(doc: DocxDocument, report: RoundReport, lang: str) -> None:
         add_row(table, _summary_row(label, [d], lang), widths, SUMMARY_PT)
     total = _summary_row(t("report.col.total", lang), report.measures, lang)
     add_row(table, total, widths, SUMMARY_PT, bold=True)
+    accepted, awaiting, returned = review_tally([i for d in report.measures for i in d.items])
+    counts = {"accepted": accepted, "returned": returned, "awaiting": awaiting}
+    tally = t("review.counts", lang, **{k: digits(str(n), lang) for k, n in counts.items()})
+    add_paragraph(doc, tally, SUMMARY_PT)
 
 
 def _measure_table(

@@ -19,7 +19,7 @@ from bot.reports.docx_layout import new_document, signature_block
 from bot.reports.memo_facts import MemoFacts
 from bot.texts import localized, t
 from bot.texts.reports import MAYOR_TH, MUNICIPALITY_TH
-from storage.read_models import MISSING, NOT_FOLLOWED, RoundInfo
+from storage.read_models import MISSING, NOT_FOLLOWED, RETURNED, RoundInfo
 
 MEMO_TITLE_PT = 29.0  # the form's own size for its title
 BODY_INDENT_CM = 2.5
@@ -54,7 +54,8 @@ def _body(facts: MemoFacts, lang: str) -> list[str]:
     org = localized(lang, h.org_name_th, h.org_name_en)
     plan = localized(lang, h.title_th, h.title_en)
     owed = len(facts.statuses)
-    answered = owed - sum(s in (MISSING, NOT_FOLLOWED) for s in facts.statuses)
+    # A pair whose answers were all returned for more is not counted as answered.
+    answered = owed - sum(s in (MISSING, NOT_FOLLOWED, RETURNED) for s in facts.statuses)
     return [
         t("memo.body_plan", lang, org=org, plan=plan),
         t(

@@ -2,7 +2,9 @@
 
 The main table follows the municipality's own (measure with its actions and period, the
 responsible division) and adds the latest status and a concise result: the latest counting
-answer with its date and evidence, and the latest problem reported. The annex gives each
+answer with its date, evidence and review, and the latest problem reported. Where a
+coordinator reviewed an answer only an accepted one counts (a returned one is named and left
+out); the note under the heading says so with the tally. The annex gives each
 (measure, division) pair's status round by round. Rounds nobody was asked in read
 "not followed up", never "not reported".
 """
@@ -24,7 +26,17 @@ from bot.present import (
     round_short,
     status_name,
 )
-from bot.reports.cells import latest_answer, pair_status, pairs, problem_lines, result_lines
+from bot.reports.cells import (
+    latest_answer,
+    pair_status,
+    pairs,
+    period_cell,
+    problem_lines,
+    result_lines,
+    returned_latest,
+    returned_line,
+    review_tally,
+)
 from bot.reports.docx_common import (
     add_paragraph,
     add_row,
@@ -94,6 +106,9 @@ def _pair_row(
     latest = latest_answer(items)
     shown = pictures.of(latest.answer, division) if latest else ()
     result = result_lines(latest, tz, lang, {p.evidence_id for p in shown}) if latest else []
+    returned = returned_latest(items)
+    if returned is not None:  # said, not counted: the coordinators asked for more
+        result.append(returned_line(returned, lang))
     cells = [
         [division_name(division, lang)],
         [status_name(pair_status(items), lang)],
@@ -118,6 +133,19 @@ def _main_table(
             _pair_row(table, division, items, widths, pictures, tz, lang)
 
 
+def _review_note(doc: DocxDocument, report: PeriodReport, lang: str) -> None:
+    """What the report counts: accepted answers where a coordinator reviewed, and the tally."""
+    accepted, awaiting, returned = review_tally([i for m in report.measures for i in m.items])
+    note = t(
+        "report.period_review_note",
+        lang,
+        accepted=digits(str(accepted), lang),
+        awaiting=digits(str(awaiting), lang),
+        returned=digits(str(returned), lang),
+    )
+    add_paragraph(doc, note, TABLE_PT, keep_next=True)
+
+
 def _annex(doc: DocxDocument, report: PeriodReport, lang: str) -> None:
     add_run(doc.add_paragraph(), "").add_break(WD_BREAK.PAGE)
     add_paragraph(doc, t("report.annex_heading", lang), bold=True, center=True, keep_next=True)
@@ -128,12 +156,10 @@ def _annex(doc: DocxDocument, report: PeriodReport, lang: str) -> None:
     table = add_table(doc, headings, widths, ANNEX_PT)
     for m in report.measures:
         for division, items in pairs(m):
-            by_round = {i.round.id: i.status for i in items}
+            by_round = {i.round.id: period_cell(i, lang) for i in items}
             label = f"{digits(str(m.measure.seq), lang)}. {division_name(division, lang)}"
             cells = [[label]]
-            cells += [
-                [status_name(by_round[r.id], lang) if r.id in by_round else "–"] for r in rounds
-            ]
+            cells += [[by_round.get(r.id, "–")] for r in rounds]
             add_row(table, cells, widths, ANNEX_PT)
 
 
@@ -162,6 +188,7 @@ def render_period_docx(
             )
         )
     heading_block(doc, t("report.period_title", lang, plan=plan), lines)
+    _review_note(doc, report, lang)
     _main_table(doc, report, PictureSource(evidence, tz, lang), tz, lang)
     prepared = sign_lines(t("report.preparer", lang), long_date(generated_at, tz, lang), lang)
     signature_block(doc, prepared, landscape=True)

@@ -21,13 +21,23 @@ from bot.present import (
     division_name,
     evidence_list,
     measure_title,
+    review_name,
+    review_words,
     round_label,
     status_name,
     when,
 )
 from bot.reports.pack_paths import NO_EVIDENCE, EvidenceLocator
 from bot.texts import t
-from storage.read_models import MISSING, NOT_FOLLOWED, MeasureSummary, RoundSummary
+from storage.read_models import (
+    ACCEPTED,
+    AWAITING,
+    MISSING,
+    NOT_FOLLOWED,
+    RETURNED,
+    MeasureSummary,
+    RoundSummary,
+)
 from storage.report_data import ExportRow
 
 ANSWER_COLUMNS = (
@@ -43,6 +53,7 @@ ANSWER_COLUMNS = (
     "when",
     "late",
     "version",
+    "review",
 )
 _STATUSES = ("done", "in_progress", "not_started", "problem")
 # Excel's Thai Buddhist calendar (07) for the Thai locale (041E): real dates that sort, shown
@@ -59,6 +70,7 @@ _WIDTHS = {
     "division": 28,
     "when": 24,
     "round": 24,
+    "review": 50,
 }
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LATE_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -93,7 +105,21 @@ def answer_values(
         row.created_at.astimezone(tz).replace(tzinfo=None) if row.created_at else "",
         (t("export.yes", lang) if row.late else t("export.no", lang)) if answered else "",
         t("export.latest" if row.latest else "export.superseded", lang) if answered else "",
+        review_cell(row, tz, lang) if answered else "",
     ]
+
+
+def review_cell(row: ExportRow, tz: tzinfo, lang: str) -> str:
+    """An answer's review: the decision, by whom and when, and the comment on a second line.
+
+    The counting answer nobody reviewed awaits review; a superseded one was never reviewed.
+    """
+    if row.review is None:
+        return review_name(AWAITING, lang) if row.latest else ""
+    lines = [review_words(row.review, tz, lang, thai_digits=False, icon=False)]
+    if row.review.comment:
+        lines.append(t("review.comment", lang, comment=row.review.comment))
+    return "\n".join(lines)
 
 
 def answer_cells(
@@ -159,6 +185,7 @@ def render_xlsx(
             t("export.col.owed", lang),
             t("export.col.answered", lang),
             *(status_name(s, lang) for s in _STATUSES),
+            *(review_name(s, lang) for s in (ACCEPTED, RETURNED, AWAITING)),
             t("export.col.late", lang),
             t("export.col.missing", lang),
         ]
@@ -172,11 +199,14 @@ def render_xlsx(
                     m.owed,
                     m.answered,
                     *(m.count(s) for s in _STATUSES),
+                    m.accepted,
+                    m.returned,
+                    m.awaiting,
                     m.late,
                     _silent(m, lang),
                 ]
             )
-    _style(ss, [24, 40, 12, 12, 12, 12, 12, 12, 10, 50])
+    _style(ss, [24, 40, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 50])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

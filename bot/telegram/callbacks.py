@@ -40,6 +40,12 @@ VERBS: dict[str, int] = {
     "ex": 2,  # export: round, what (0 the files, 1 the memo, 2 the publication pack)
     "sr": 1,  # back to the summary of a round
     "ev": 1,  # send an answer's evidence files from the archive: report id
+    # reviewing answers (coordinators and admins)
+    "rw": 1,  # open an answer to review: report id
+    "ra": 1,  # accept the answer (รับทราบ/ผ่าน): report id
+    "rr": 1,  # return the answer for more: ask for the comment (report id)
+    "rx": 0,  # cancel the return waiting for its comment
+    "rq": 0,  # the answers waiting for review (/review)
 }
 
 

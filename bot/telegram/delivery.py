@@ -15,10 +15,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.telegram.notices import Renderer
-from bot.usecases import rounds
+from bot.telegram.notices import Rendered, Renderer
+from bot.telegram.views.review import notice_view
+from bot.usecases import reviews, rounds
 from bot.usecases.core import Core
 from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
+from storage.reviews import RETURN_NOTICE
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +113,20 @@ class TelegramDelivery:
         self.renderer = Renderer(core.rules.tz)
         self.pacer = pacer or ChatPacer()
 
+    async def _render(self, out: Outgoing) -> Rendered | None:
+        """What the delivery says, read as it is sent (None: what it was about is gone)."""
+        lang = out.language if out.language in ("th", "en") else "th"
+        if out.kind == RETURN_NOTICE:  # a returned answer (bot.usecases.reviews)
+            data = await reviews.return_notice(self.core, out)
+            return Rendered(*notice_view(data, lang, self.core.rules.tz)) if data else None
+        notice = await rounds.notice(self.core, out)
+        return self.renderer.render(notice, out.language) if notice is not None else None
+
     async def __call__(self, out: Outgoing) -> Outcome:
         """Render and send `out`; map the result to Sent / Retry / Unreachable / Failed."""
-        notice = await rounds.notice(self.core, out)
-        if notice is None:
+        rendered = await self._render(out)
+        if rendered is None:
             return Failed("nothing to send: the round, division or items are gone")
-        rendered = self.renderer.render(notice, out.language)
         await self.pacer.wait(out.chat_id)
         try:
             message = await self.bot.send_message(

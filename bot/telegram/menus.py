@@ -24,6 +24,7 @@ ALL_COMMANDS = (
     "missing",
     "history",
     "export",
+    "review",
     "meetings",
     "members",
     "invite",
@@ -40,7 +41,17 @@ DIVISION_COMMANDS = frozenset({"report", "cancel", "summary", "history", "export
 # Coordinators and admins read every division and manage people; they answer nothing
 # themselves unless they also hold a division role.
 ORG_COMMANDS = frozenset(
-    {"summary", "missing", "history", "export", "meetings", "members", "invite", "revoke"}
+    {
+        "summary",
+        "missing",
+        "history",
+        "export",
+        "review",
+        "meetings",
+        "members",
+        "invite",
+        "revoke",
+    }
 )
 
 

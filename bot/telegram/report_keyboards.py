@@ -98,12 +98,21 @@ EVIDENCE_PER_ROW = 3
 
 
 def detail_keyboard(
-    round_id: int, evidence: Sequence[tuple[str, int]], lang: str
+    round_id: int,
+    evidence: Sequence[tuple[str, int]],
+    lang: str,
+    review: Sequence[tuple[str, int]] = (),
 ) -> InlineKeyboardMarkup:
-    """A detail screen's buttons: one per answer with files (ev: its report id), then back."""
+    """A detail screen's buttons: one per answer with files (ev: its report id), one per
+    answer to review (rw: its report id; reviewers only), then back."""
     files = [
         InlineKeyboardButton(short(label, BUTTON_CHARS), callback_data=encode("ev", report_id))
         for label, report_id in evidence
     ]
+    to_review = [
+        InlineKeyboardButton(short(label, BUTTON_CHARS), callback_data=encode("rw", report_id))
+        for label, report_id in review
+    ]
     back = back_to_summary(round_id, lang).inline_keyboard
-    return InlineKeyboardMarkup([*_rows(files, EVIDENCE_PER_ROW), *back])
+    rows = [*_rows(files, EVIDENCE_PER_ROW), *_rows(to_review, EVIDENCE_PER_ROW)]
+    return InlineKeyboardMarkup([*rows, *back])

@@ -10,6 +10,8 @@ ICONS: dict[str, str] = {
     "problem": "⚠️",
     "missing": "❔",
     "not_followed": "➖",
+    # A period's pair whose only answers were returned for more (bot.reports.cells).
+    "returned": "↩️",
 }
 # Chart colours per status, colour-blind-friendly (Okabe-Ito), grey for silence.
 COLOURS: dict[str, str] = {

@@ -41,7 +41,8 @@ from storage.drafts import (
 )
 from storage.models import STATUSES, Draft, Report
 from storage.people import Actor
-from storage.read_models import DivisionRef, MeasureRef, RoundInfo
+from storage.read_models import DivisionRef, MeasureRef, ReviewEvent, RoundInfo
+from storage.review_trail import newest_review
 from storage.summary import round_info
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class ItemView:
     current: AnswerSummary | None  # the answer that counts in this round so far
     previous: AnswerSummary | None  # the division's answer in the last round of the kind
     late: bool  # the round has closed: an answer now is recorded late
+    # The current answer's newest review: accepted, or returned with what to add.
+    review: ReviewEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ async def open_item(core: Core, actor: Actor, key: ItemKey) -> ItemView:
             current=_summary(ctx.current),
             previous=_summary(ctx.previous),
             late=is_late(rnd, core.now()),
+            review=await newest_review(uow.session, ctx.current) if ctx.current else None,
         )
 
 

@@ -11,6 +11,7 @@ from storage.models.plan import (
     Organization,
     Plan,
 )
+from storage.models.review import DECISIONS, PendingReview, Review
 from storage.models.rounds import (
     DELIVERY_STATES,
     ROUND_KINDS,
@@ -26,6 +27,7 @@ from storage.models.rounds import (
 )
 
 __all__ = [
+    "DECISIONS",
     "DELIVERY_STATES",
     "ORG_WIDE_ROLES",
     "ROLES",
@@ -46,9 +48,11 @@ __all__ = [
     "Meeting",
     "Membership",
     "Organization",
+    "PendingReview",
     "Person",
     "Plan",
     "Report",
+    "Review",
     "Round",
     "RoundItem",
 ]

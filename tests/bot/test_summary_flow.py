@@ -98,15 +98,22 @@ async def test_coordinator_summary_and_drill_down(
         assert "ร่างรายงาน" not in _text(detail)  # superseded
         # The counting answer's files get a button (by division), above the way back.
         fin_answer = await _report_id(sessions, sc, 1, "FIN")
+        # A coordinator reviews each answer from here too (issue 14): it awaits review.
         assert detail.buttons() == [
             ("📎 หลักฐาน FIN", encode("ev", fin_answer)),
+            ("🕒 ตรวจ FIN", encode("rw", fin_answer)),
             ("« กลับไปหน้าสรุปของรอบนี้", encode("sr", sc.jan)),
         ]
-        # A link alone is shown in the text: no files, no button.
+        assert "🕒 รอการตรวจ" in _text(detail)
+        # A link alone is shown in the text: no files, no evidence button.
         fake.press(COORD, msg.message_id, encode("sm", sc.jan, sc.ids.measures[4]))
         detail4 = await fake.wait_for_message(COORD, lambda m: "มาตรการที่ 4" in _text(m))
         assert "https://www.nakhoncity.org" in _text(detail4)
-        assert [d for _, d in detail4.buttons()] == [encode("sr", sc.jan)]
+        strat_answer = await _report_id(sessions, sc, 4, "STRAT")
+        assert [d for _, d in detail4.buttons()] == [
+            encode("rw", strat_answer),
+            encode("sr", sc.jan),
+        ]
 
         fake.press(COORD, msg.message_id, m3)
         detail3 = await fake.wait_for_message(COORD, lambda m: "มาตรการที่ 3" in _text(m))

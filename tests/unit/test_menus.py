@@ -44,6 +44,7 @@ def test_commands_per_role() -> None:
         "missing",
         "history",
         "export",
+        "review",
         "meetings",
         "members",
         "invite",

@@ -28,6 +28,7 @@ from bot.telegram.handlers import (
     nudges,
     people,
     privacy,
+    review,
     summary,
 )
 from bot.telegram.router import ButtonHandler, button_handler, merge_routes
@@ -50,6 +51,7 @@ ROUTES = merge_routes(
     nudges.BUTTONS,
     history.BUTTONS,
     exports.BUTTONS,
+    review.BUTTONS,
 )
 
 # Every command, by name. The order is irrelevant: each name has one handler.
@@ -68,6 +70,7 @@ COMMANDS: dict[str, Callable[[Update, Any], Coroutine[Any, Any, None]]] = {
     "missing": nudges.missing_command,
     "history": history.history_command,
     "export": exports.export_command,
+    "review": review.review_command,
     "privacy": privacy.privacy_command,
     "mydata": privacy.mydata_command,
 }
@@ -85,6 +88,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
+    # A reviewer's comment on a return is taken (and the update stopped) before answering.
+    application.add_handler(
+        MessageHandler(private & ~filters.COMMAND, review.on_comment), group=review.COMMENT_GROUP
+    )
     application.add_handler(MessageHandler(private & ~filters.COMMAND, answer.on_message))
     # Every button press, routed by its verb (bot/telegram/router.py).
     application.add_handler(button_handler(ROUTES))

@@ -1,7 +1,8 @@
 """/summary and its buttons: a round at a glance (sm: one measure, sd: one division, sr: back).
 
 The measure and division screens carry a button per answer with files (ev, handled in
-bot.telegram.handlers.evidence) that sends those files from the archive.
+bot.telegram.handlers.evidence) that sends those files from the archive, and for reviewers a
+button per answer to review it (rw, handled in bot.telegram.handlers.review).
 
 Who sees what is decided by the use cases (bot.usecases.summaries) on every update and every
 button press, from the database's view of the sender; button data is only ids.
@@ -20,6 +21,7 @@ from bot.telegram.replies import ack_and_send, attempt, send
 from bot.telegram.router import ButtonHandler
 from bot.telegram.views.reports import division_view, measure_view, summary_view
 from bot.usecases.refusals import Refused
+from bot.usecases.reviews import may_review
 from bot.usecases.summaries import division_detail, measure_detail, summary
 
 T = TypeVar("T")
@@ -55,7 +57,9 @@ async def open_measure(update: Update, context: BotContext, cb: Callback) -> Non
     work = measure_detail(context.core, context.sender(), round_id, measure_id)
     detail = await attempt(update, context, work)
     if not isinstance(detail, Refused):
-        await ack_and_send(update, measure_view(detail, context.lang, context.core.rules.tz))
+        reviewer = may_review(context.sender())
+        view = measure_view(detail, context.lang, context.core.rules.tz, reviewer=reviewer)
+        await ack_and_send(update, view)
 
 
 async def open_division(update: Update, context: BotContext, cb: Callback) -> None:
@@ -64,7 +68,9 @@ async def open_division(update: Update, context: BotContext, cb: Callback) -> No
     work = division_detail(context.core, context.sender(), round_id, division_id)
     detail = await attempt(update, context, work)
     if not isinstance(detail, Refused):
-        await ack_and_send(update, division_view(detail, context.lang, context.core.rules.tz))
+        reviewer = may_review(context.sender())
+        view = division_view(detail, context.lang, context.core.rules.tz, reviewer=reviewer)
+        await ack_and_send(update, view)
 
 
 BUTTONS: dict[str, ButtonHandler] = {

@@ -25,11 +25,14 @@ from bot.usecases.answering import (
     Started,
 )
 from bot.usecases.drafts import DraftEvent, DraftStep, allows
+from storage.read_models import RETURNED
 
 # The draft's text in its preview; an earlier answer's text on the measure screen. In UTF-16
 # units, as Telegram counts (emoji are two), cut before escaping (`&lt;` counts as one).
 PREVIEW_CHARS = 800
 ANSWER_CHARS = 400
+# A coordinator's comment on the current answer (at most bot.usecases.reviews.COMMENT_LIMIT).
+REVIEW_COMMENT_CHARS = 1000
 
 
 def _answer_values(answer: AnswerSummary, lang: str, tz: tzinfo) -> dict[str, str]:
@@ -38,6 +41,18 @@ def _answer_values(answer: AnswerSummary, lang: str, tz: tzinfo) -> dict[str, st
         "status": status_label(answer.status, lang),
         "text": html.escape(cut(answer.text, ANSWER_CHARS)),
     }
+
+
+def _review_note(item: ItemView, lang: str, tz: tzinfo) -> str:
+    """What a coordinator decided on the current answer: returned (with the comment), accepted."""
+    review = item.review
+    if review is None:
+        return ""
+    values = {"name": html.escape(review.reviewer_name), "when": when(review.at, tz, lang)}
+    if review.decision == RETURNED:
+        comment = html.escape(cut(review.comment, REVIEW_COMMENT_CHARS))
+        return t("review.screen_returned", lang, comment=comment, **values)
+    return t("review.screen_accepted", lang, **values)
 
 
 def measure_screen(item: ItemView, lang: str, tz: tzinfo) -> View:
@@ -49,6 +64,7 @@ def measure_screen(item: ItemView, lang: str, tz: tzinfo) -> View:
     if item.current is not None:
         who = html.escape(item.current.who)
         current = t("answer.current", lang, who=who, **_answer_values(item.current, lang, tz))
+        current += _review_note(item, lang, tz)
     text = t(
         "answer.screen",
         lang,

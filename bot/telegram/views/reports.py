@@ -10,6 +10,8 @@ from bot.present import (
     STATUS_ORDER,
     division_name,
     measure_title,
+    review_icon,
+    review_name,
     round_label,
     round_short,
     short,
@@ -26,23 +28,29 @@ from bot.telegram.report_keyboards import (
 )
 from bot.telegram.views.evidence import has_files, marked_list
 from bot.telegram.views.length import drop_lines, visible_len
+from bot.telegram.views.review_lines import review_lines
 from bot.texts import t
 from bot.usecases.exports import ReportFile, RoundExport
 from bot.usecases.nudges import MissingView
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import HistoryChoices, SummaryView
 from storage.read_models import (
-    MISSING,
+    ACCEPTED,
+    AWAITING,
+    RETURNED,
     DivisionDetail,
     DivisionRef,
     History,
     ItemAnswer,
     MeasureDetail,
+    MeasureSummary,
     RoundInfo,
     RoundSummary,
     SilentDivision,
 )
 
+# The review states in the order they are counted and listed.
+REVIEW_STATES = (ACCEPTED, RETURNED, AWAITING)
 # Telegram's limit is 4096 characters; keep room for the truncation note.
 LIMIT = 3900
 # One long answer must not push every other division off the screen; /export has it whole.
@@ -72,9 +80,20 @@ def fit(blocks: Sequence[str], lang: str, limit: int = LIMIT) -> str:
 
 
 def legend(lang: str) -> str:
-    """Icon legend line."""
+    """Icon legend lines: the statuses, then the review states."""
     items = " ".join(f"{status_icon(s)} {status_name(s, lang)}" for s in STATUS_ORDER)
-    return t("summary.legend", lang, legend=items)
+    states = " ".join(f"{review_icon(s)} {review_name(s, lang)}" for s in REVIEW_STATES)
+    return t("summary.legend", lang, legend=items) + "\n" + t("review.legend", lang, legend=states)
+
+
+def _states(m: MeasureSummary | RoundSummary) -> tuple[int, int, int]:
+    return (m.accepted, m.returned, m.awaiting)
+
+
+def review_counts(summary: RoundSummary, lang: str) -> str:
+    """The round's answers by review state, in one line."""
+    accepted, returned, awaiting = _states(summary)
+    return t("review.counts", lang, accepted=accepted, returned=returned, awaiting=awaiting)
 
 
 def _window(r: RoundInfo, tz: tzinfo, now: datetime, lang: str) -> list[str]:
@@ -108,6 +127,8 @@ def summary_message(
             late=summary.late,
         )
     )
+    if summary.answered:
+        head.append(review_counts(summary, lang))
     lines = []
     for m in summary.measures:
         icons = " ".join(f"{status_icon(s)}{m.count(s)}" for s in STATUS_ORDER if m.count(s) > 0)
@@ -115,6 +136,9 @@ def summary_message(
         line += f"    {m.answered}/{m.owed} {icons}"
         if m.late:
             line += " · " + t("summary.late", lang, n=m.late)
+        reviewed = [(s, n) for s, n in zip(REVIEW_STATES, _states(m), strict=True) if n]
+        if reviewed:
+            line += " · " + " ".join(f"{review_icon(s)}{n}" for s, n in reviewed)
         lines.append(line)
     blocks = ["\n".join(head), "\n".join(lines)]
     missing = summary.missing_divisions
@@ -128,7 +152,8 @@ def summary_message(
     return fit(blocks, lang)
 
 
-def _answer_block(item: ItemAnswer, subject: str, tz: tzinfo, lang: str) -> str:
+def answer_block(item: ItemAnswer, subject: str, tz: tzinfo, lang: str) -> str:
+    """One item's counting answer: status, text, evidence, who and when, its review (HTML)."""
     answer = item.answer
     late = t("summary.late_mark", lang) if answer and answer.late else ""
     first = (
@@ -152,6 +177,7 @@ def _answer_block(item: ItemAnswer, subject: str, tz: tzinfo, lang: str) -> str:
             when=when(answer.created_at, tz, lang),
         )
     )
+    lines.extend(review_lines(answer, tz, lang))
     return "\n".join(lines)
 
 
@@ -165,7 +191,7 @@ def measure_message(detail: MeasureDetail, *, lang: str, tz: tzinfo) -> str:
         round=esc(round_label(detail.round, lang)),
     )
     blocks = [title]
-    blocks += [_answer_block(i, division_name(i.division, lang), tz, lang) for i in detail.items]
+    blocks += [answer_block(i, division_name(i.division, lang), tz, lang) for i in detail.items]
     return fit(blocks, lang)
 
 
@@ -177,7 +203,7 @@ def division_message(detail: DivisionDetail, *, lang: str, tz: tzinfo) -> str:
     )
     blocks = [title]
     blocks += [
-        _answer_block(i, f"{i.measure.seq}. {short(measure_title(i.measure, lang))}", tz, lang)
+        answer_block(i, f"{i.measure.seq}. {short(measure_title(i.measure, lang))}", tz, lang)
         for i in detail.items
     ]
     return fit(blocks, lang)
@@ -187,24 +213,39 @@ def _with_files(items: Sequence[ItemAnswer]) -> list[tuple[ItemAnswer, int]]:
     return [(i, i.answer.report_id) for i in items if i.answer is not None and has_files(i.answer)]
 
 
-def measure_view(detail: MeasureDetail, lang: str, tz: tzinfo) -> View:
-    """sm: the measure's answers, a button for each answer's files (by division), and back."""
+def _to_review(items: Sequence[ItemAnswer], reviewer: bool) -> list[tuple[ItemAnswer, str, int]]:
+    """The answered items with their review state and report id, for a reviewer's buttons."""
+    if not reviewer:
+        return []
+    return [(i, i.answer.review_state, i.answer.report_id) for i in items if i.answer is not None]
+
+
+def measure_view(detail: MeasureDetail, lang: str, tz: tzinfo, *, reviewer: bool = False) -> View:
+    """sm: the measure's answers, buttons for their files and (a reviewer's) review, and back."""
     buttons = [
         (t("summary.btn_evidence_division", lang, code=i.division.code), report_id)
         for i, report_id in _with_files(detail.items)
     ]
+    review = [
+        (t("summary.btn_review_division", lang, icon=review_icon(s), code=i.division.code), rid)
+        for i, s, rid in _to_review(detail.items, reviewer)
+    ]
     text = measure_message(detail, lang=lang, tz=tz)
-    return text, detail_keyboard(detail.round.id, buttons, lang)
+    return text, detail_keyboard(detail.round.id, buttons, lang, review)
 
 
-def division_view(detail: DivisionDetail, lang: str, tz: tzinfo) -> View:
-    """sd: the division's answers, a button for each answer's files (by measure), and back."""
+def division_view(detail: DivisionDetail, lang: str, tz: tzinfo, *, reviewer: bool = False) -> View:
+    """sd: the division's answers, buttons for their files and (a reviewer's) review, and back."""
     buttons = [
         (t("summary.btn_evidence_measure", lang, seq=i.measure.seq), report_id)
         for i, report_id in _with_files(detail.items)
     ]
+    review = [
+        (t("summary.btn_review_measure", lang, icon=review_icon(s), seq=i.measure.seq), rid)
+        for i, s, rid in _to_review(detail.items, reviewer)
+    ]
     text = division_message(detail, lang=lang, tz=tz)
-    return text, detail_keyboard(detail.round.id, buttons, lang)
+    return text, detail_keyboard(detail.round.id, buttons, lang, review)
 
 
 def missing_message(round_: RoundInfo, silent: Sequence[SilentDivision], *, lang: str) -> str:
@@ -257,9 +298,11 @@ def history_message(h: History, *, lang: str) -> str:
             label = esc(division_name(row.division, lang))
         else:
             label = esc(f"{row.measure.seq}. {short(measure_title(row.measure, lang), 40)}")
+        # Decided reviews only: a mark on every unreviewed answer would drown the statuses.
+        marks = row.reviews or (None,) * len(row.cells)
         cells = [
-            f"{round_short(r, lang)} {status_icon(c if c is not None else MISSING)}"
-            for r, c in zip(h.rounds, row.cells, strict=True)
+            f"{round_short(r, lang)} {status_icon(c)}{review_icon(v) if v != AWAITING and v else ''}"
+            for r, c, v in zip(h.rounds, row.cells, marks, strict=True)
             if c is not None
         ]
         blocks.append(f"<b>{label}</b>\n" + " · ".join(cells))
