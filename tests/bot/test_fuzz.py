@@ -33,6 +33,7 @@ from storage.blobs import BlobStore
 from storage.db import create_engine, session_factory
 from storage.models import (
     Base,
+    Delivery,
     Division,
     Draft,
     Evidence,
@@ -40,8 +41,10 @@ from storage.models import (
     Invite,
     Measure,
     Membership,
+    PendingReview,
     Person,
     Report,
+    Review,
     Round,
     RoundItem,
 )
@@ -92,6 +95,7 @@ COMMANDS = [
     "/missing",
     "/history",
     "/export",
+    "/review",
     "/meetings",
     "/members",
     "/invite",
@@ -125,11 +129,13 @@ async def _snapshot(sessions: Sessions, fin_division_people: set[int]) -> dict[s
     """What no stranger or other division may change.
 
     The audit log may grow, and PALAD's head may answer for PALAD (drafts and reports of
-    their own division): only FIN's answers and everything about people and rounds count.
+    their own division): only FIN's answers, everything about people and rounds, reviews
+    and what the bot is to send count.
     """
     async with sessions() as s:
         counts = {}
-        for model in (Person, Membership, Invite, Round, RoundItem):
+        people = (Person, Membership, Invite)
+        for model in (*people, Round, RoundItem, Review, PendingReview, Delivery):
             counts[model.__tablename__] = await s.scalar(select(func.count()).select_from(model))
         fin = select(Division.id).where(Division.code == "FIN").scalar_subquery()
         counts["fin_reports"] = await s.scalar(
@@ -245,7 +251,14 @@ def targeted(
     )
     # As often as all of those: an answer's evidence files by report id (FIN's first).
     evidence = st.sampled_from(reports).map(lambda r: f"ev:{r}")
-    return st.tuples(st.just("press"), st.one_of(answering, evidence))
+    # Reviewing FIN's answer (issue 14): open, accept, return; none of the fuzzed may.
+    review = st.one_of(
+        st.tuples(st.sampled_from(["rw", "ra", "rr"]), st.sampled_from(reports)).map(
+            lambda x: f"{x[0]}:{x[1]}"
+        ),
+        st.sampled_from(["rx", "rq"]),
+    )
+    return st.tuples(st.just("press"), st.one_of(answering, evidence, review))
 
 
 async def _items(sessions: Sessions) -> list[tuple[int, int, int]]:
