@@ -12,7 +12,16 @@ from typing import Any
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEvent, Delivery, Draft, Membership, Person, Report
+from storage.models import (
+    AuditEvent,
+    Delivery,
+    Draft,
+    Membership,
+    PendingReview,
+    Person,
+    Report,
+    Review,
+)
 
 # The pseudonym that replaces a forgotten person's name: stable (the same person row always
 # gets the same one) and meaningless outside this database.
@@ -52,6 +61,7 @@ async def everything_about(session: AsyncSession, person: Person) -> dict[str, A
         )
     )
     notices = await session.scalars(select(Delivery).where(Delivery.person_id == person.id))
+    reviews = await session.scalars(select(Review).where(Review.reviewer_id == person.id))
     return {
         "person": {
             "id": person.id,
@@ -89,6 +99,15 @@ async def everything_about(session: AsyncSession, person: Person) -> dict[str, A
             {"status": d.status, "text": d.text, "evidence": d.evidence, "at": _iso(d.updated_at)}
             for d in drafts
         ],
+        "reviews": [
+            {
+                "report_id": r.report_id,
+                "decision": r.decision,
+                "comment": r.comment,
+                "at": _iso(r.at),
+            }
+            for r in reviews
+        ],
         "audit": [{"at": _iso(e.at), "action": e.action, "detail": e.detail} for e in events],
         "notices": [
             {"kind": n.kind, "state": n.state, "due_at": _iso(n.due_at), "sent_at": _iso(n.sent_at)}
@@ -116,6 +135,7 @@ async def forget(session: AsyncSession, person: Person) -> str:
         update(Delivery).where(Delivery.person_id == person.id).values(chat_id=-person.id)
     )
     await session.execute(delete(Draft).where(Draft.person_id == person.id))
+    await session.execute(delete(PendingReview).where(PendingReview.person_id == person.id))
     await session.flush()
     return pseudonym
 

@@ -128,6 +128,11 @@ async def test_a_round_with_a_return_and_an_acceptance(
         coordinator.send("/summary")
         summary = await coordinator.expect("สรุปผลการรายงาน")
         assert "ผลการตรวจ: รับทราบ/ผ่าน 1 รายการ ขอข้อมูลเพิ่มเติม 0 รายการ" in _text(summary)
+        coordinator.send("/history")
+        choose = await coordinator.expect("ประวัติสถานะ", buttons=True)
+        coordinator.press(choose, _button(choose, "hm:"))
+        history = await coordinator.expect("ประวัติสถานะรายรอบ มาตรการที่ 1")
+        assert "ม.ค. ๖๕ ✅☑️" in _text(history)  # done, and accepted
         coordinator.send("/export")
         files = await _files(fake, coordinator)
     _check_xlsx(files["xlsx"])

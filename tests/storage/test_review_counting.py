@@ -119,9 +119,9 @@ async def test_the_answer_carries_its_review_and_the_items_trail(sessions: Sessi
     answer = items[0].answer
     assert answer is not None and answer.review is not None
     assert (answer.review.decision, answer.review.reviewer_name) == ("accepted", "ผู้ประสานงาน")
-    m1 = [m for m in summary.measures if m.measure.seq == 1][0]
+    m1 = next(m for m in summary.measures if m.measure.seq == 1)
     assert (m1.accepted, m1.returned, m1.awaiting) == (0, 0, 1)
-    m1 = [m for m in after.measures if m.measure.seq == 1][0]
+    m1 = next(m for m in after.measures if m.measure.seq == 1)
     assert (m1.accepted, m1.returned, m1.awaiting) == (1, 0, 0)
     assert (after.accepted, after.returned, after.awaiting) == (1, 0, 0)
 

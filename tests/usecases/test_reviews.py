@@ -6,13 +6,14 @@ scenario is open on 20 January 2022 and closes at its meeting on the 26th).
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.usecases import reviews
+from bot.usecases import privacy, reviews
 from bot.usecases.core import Core
 from bot.usecases.people import identify
 from bot.usecases.refusals import Refused
@@ -241,3 +242,23 @@ async def test_the_comment_waits_an_hour_and_a_closed_round_is_not_returned(
     assert closed.value.reason == "review_closed"
     await reviews.accept(core, coordinator, newest)
     assert await _count(sessions, Delivery) == 0
+
+
+async def test_a_reviewers_reviews_are_in_mydata_and_forgetting_drops_a_wait(
+    core: Core, clock: Clock, sessions: Sessions
+) -> None:
+    _, answer = await _world(core, clock, sessions)
+    coordinator = await _actor(core, COORD)
+    await reviews.accept(core, coordinator, answer)
+    data = json.loads(await privacy.my_data(core, coordinator))
+    assert [(r["report_id"], r["decision"]) for r in data["reviews"]] == [(answer, "accepted")]
+    await reviews.ask_comment(core, coordinator, answer)
+    async with sessions() as s, s.begin():
+        role = await s.scalar(
+            select(Membership.id).where(Membership.person_id == coordinator.person_id)
+        )
+        assert role is not None
+        await revoke_membership(s, role, by_person_id=None)
+    await privacy.forget_person(core, person_id=coordinator.person_id)
+    assert await _count(sessions, PendingReview) == 0
+    assert await _count(sessions, Review) == 1  # the decision stays, under the pseudonym

@@ -299,9 +299,10 @@ def history_message(h: History, *, lang: str) -> str:
         else:
             label = esc(f"{row.measure.seq}. {short(measure_title(row.measure, lang), 40)}")
         # Decided reviews only: a mark on every unreviewed answer would drown the statuses.
-        marks = row.reviews or (None,) * len(row.cells)
+        decided = [v if v in (ACCEPTED, RETURNED) else None for v in row.reviews]
+        marks = decided or [None] * len(row.cells)
         cells = [
-            f"{round_short(r, lang)} {status_icon(c)}{review_icon(v) if v != AWAITING and v else ''}"
+            f"{round_short(r, lang)} {status_icon(c)}{review_icon(v) if v else ''}"
             for r, c, v in zip(h.rounds, row.cells, marks, strict=True)
             if c is not None
         ]
