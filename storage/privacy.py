@@ -49,6 +49,19 @@ async def has_active_role(session: AsyncSession, person_id: int) -> bool:
     return (await session.scalar(q.limit(1))) is not None
 
 
+def _person(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "telegram_user_id": person.telegram_user_id,
+        "chat_id": person.chat_id,
+        "name": person.name,
+        "username": person.username,
+        "language": person.language,
+        "unreachable_since": _iso(person.unreachable_since),
+        "created_at": _iso(person.created_at),
+    }
+
+
 async def everything_about(session: AsyncSession, person: Person) -> dict[str, Any]:
     """Every stored record about a person, as plain JSON-able data (for /mydata)."""
     roles = await session.scalars(select(Membership).where(Membership.person_id == person.id))
@@ -63,16 +76,7 @@ async def everything_about(session: AsyncSession, person: Person) -> dict[str, A
     notices = await session.scalars(select(Delivery).where(Delivery.person_id == person.id))
     reviews = await session.scalars(select(Review).where(Review.reviewer_id == person.id))
     return {
-        "person": {
-            "id": person.id,
-            "telegram_user_id": person.telegram_user_id,
-            "chat_id": person.chat_id,
-            "name": person.name,
-            "username": person.username,
-            "language": person.language,
-            "unreachable_since": _iso(person.unreachable_since),
-            "created_at": _iso(person.created_at),
-        },
+        "person": _person(person),
         "roles": [
             {
                 "role": m.role,

@@ -397,6 +397,7 @@ async def test_acting_head_gains_a_second_division_and_coordinator_menu(
         "missing",
         "history",
         "export",
+        "review",
         "meetings",
         "members",
         "invite",
