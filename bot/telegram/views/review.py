@@ -32,7 +32,7 @@ from bot.usecases.reviews import (
     ReturnNotice,
     ReviewCard,
 )
-from storage.read_models import ACCEPTED, ReviewEvent
+from storage.read_models import ACCEPTED, RETURNED, ReviewEvent
 
 BUTTON_CHARS = 30
 
@@ -56,7 +56,7 @@ def queue_view(queue: QueueView, lang: str, tz: tzinfo) -> View:
                 "review.queue_line",
                 lang,
                 n=n,
-                round=_esc(round_label(w.round, lang, thai_digits=False)),
+                round=_esc(round_label(w.round, lang)),
                 seq=w.measure.seq,
                 division=_esc(division_name(w.division, lang)),
                 name=_esc(w.person_name),
@@ -86,7 +86,7 @@ def card_view(card: ReviewCard, lang: str, tz: tzinfo) -> View:
         lang,
         seq=item.measure.seq,
         title=_esc(short(measure_title(item.measure, lang))),
-        round=_esc(round_label(item.round, lang, thai_digits=False)),
+        round=_esc(round_label(item.round, lang)),
     )
     until = (
         t("review.card_until", lang, when=when(card.takes_answers_until, tz, lang))
@@ -103,7 +103,7 @@ def _card_keyboard(card: ReviewCard, lang: str) -> InlineKeyboardMarkup:
     decide = []
     if state != ACCEPTED:
         decide.append(_button(t("review.btn_accept", lang), "ra", rid))
-    if card.returnable and state != "returned":
+    if card.returnable and state != RETURNED:
         decide.append(_button(t("review.btn_return", lang), "rr", rid))
     rows = [decide] if decide else []
     if item.answer is not None and has_files(item.answer):
