@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 ALL = "ALL"
 SCHEMA_VERSION = 1
 Cadence = Literal["monthly_meeting", "quarterly"]
+# `date` is also a key of `holidays:`; the type keeps its own name inside HolidaySpec.
+_Date = date
 
 
 class PlanFileError(ValueError):
@@ -123,6 +125,13 @@ class MeasureSpec(_Spec):
     indicators: list[int] = []
 
 
+class HolidaySpec(_Spec):
+    """One entry of the optional `holidays:`: a special non-working day the plan counts."""
+
+    date: _Date
+    name: str = Field(min_length=1, max_length=255)
+
+
 class PlanFile(_Spec):
     """A whole plan file."""
 
@@ -133,6 +142,7 @@ class PlanFile(_Spec):
     divisions: list[DivisionSpec] = Field(min_length=1)
     meetings: MeetingsSpec
     measures: list[MeasureSpec] = Field(min_length=1)
+    holidays: list[HolidaySpec] = []
 
 
 class _PlanLoader(yaml.SafeLoader):
@@ -212,7 +222,18 @@ def _cross_check(plan: PlanFile) -> list[tuple[tuple[str | int, ...], str]]:
                 faults.append(
                     (("measures", i, "indicators", j), f"no assessment indicator with seq {seq}")
                 )
+    faults.extend(_holiday_faults(plan))
     return faults
+
+
+def _holiday_faults(plan: PlanFile) -> list[tuple[tuple[str | int, ...], str]]:
+    """A day listed twice in `holidays:` (which name would it have?)."""
+    days = [h.date for h in plan.holidays]
+    return [
+        (("holidays", i, "date"), f"holiday {day} appears twice; list each day once")
+        for i, day in enumerate(days)
+        if days.index(day) != i
+    ]
 
 
 def parse_plan_text(

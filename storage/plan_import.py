@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from storage.holidays import sync_plan_holidays
 from storage.models import (
     AssessmentIndicator,
     Division,
@@ -60,6 +61,8 @@ async def import_plan(
         plan = await _upsert_plan(session, org, spec, source, result)
         _sync_indicators(plan, spec, result)
         await _upsert_measures(session, plan, divisions, spec, result)
+        wanted = {h.date: h.name for h in spec.holidays}
+        result.changes += await sync_plan_holidays(session, plan.code, wanted, by=source)
         if result.changed:
             plan.imported_at = utcnow()
     return result

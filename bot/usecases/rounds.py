@@ -19,7 +19,7 @@ from bot.usecases.refusals import Refused
 from scheduler.fiscal import Quarter
 from scheduler.meetings import parse_rule
 from scheduler.planner import PlannedNotice, PlannedRound
-from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
+from scheduler.schedule import MeetingView, PlanSchedule, load_calendar, load_schedule
 from scheduler.workdays import WorkCalendar
 from storage import audit, plan_queries
 from storage import rounds as store
@@ -176,12 +176,14 @@ async def _plan(session: AsyncSession, plan_code: str | None) -> Plan:
     return plan
 
 
-async def _preview(
-    core: Core, session: AsyncSession, plan_code: str | None, calendar: WorkCalendar
-) -> PlanSchedule:
-    """The plan's schedule as it would run, writing nothing (stored meetings win in memory)."""
+async def _preview(core: Core, session: AsyncSession, plan_code: str | None) -> PlanSchedule:
+    """The plan's schedule as it would run, writing nothing (stored meetings win in memory).
+
+    Planned with the calendar as it stands, special holidays included (`load_calendar`).
+    """
     plan = await _plan(session, plan_code)
     rules = core.rules
+    calendar = await load_calendar(session)
     return await load_schedule(session, plan, calendar, rules.planner, rules.tz, materialize=False)
 
 
@@ -193,10 +195,9 @@ def may_see_meetings(actor: Actor | None) -> None:
 
 async def meetings(core: Core, plan_code: str | None = None) -> Meetings:
     """The plan's meetings (the newest plan by default), each flagged on a weekend or holiday."""
-    calendar = WorkCalendar()
     async with core.uow() as uow:
-        schedule = await _preview(core, uow.session, plan_code, calendar)
-        plan = schedule.plan
+        schedule = await _preview(core, uow.session, plan_code)
+        plan, calendar = schedule.plan, schedule.calendar
         return Meetings(
             plan_code=plan.code,
             name_th=plan.meeting_name_th,
@@ -235,7 +236,8 @@ async def set_meeting(
         }
         await audit.record(uow.session, store.MEETING_SET, detail=detail, note=by, at=core.now())
         view = MeetingView(month, starts, stored.manual, stored.id)
-        return MeetingMoved(plan.code, _meeting_row(view, tz, WorkCalendar()))
+        calendar = await load_calendar(uow.session)
+        return MeetingMoved(plan.code, _meeting_row(view, tz, calendar))
 
 
 async def _recipients(
@@ -288,7 +290,7 @@ async def schedule_preview(
         return (from_date is None or day >= from_date) and (to_date is None or day <= to_date)
 
     async with core.uow() as uow:
-        schedule = await _preview(core, uow.session, plan_code, WorkCalendar())
+        schedule = await _preview(core, uow.session, plan_code)
         to = await _recipients(uow.session, schedule)
         code = schedule.plan.code
     seqs = {m.id: m.seq for m in schedule.measures}

@@ -1,6 +1,7 @@
 """All tables; importing this module registers every model on `Base.metadata`."""
 
 from storage.models.base import Base
+from storage.models.calendar import SpecialHoliday
 from storage.models.people import ORG_WIDE_ROLES, ROLES, AuditEvent, Invite, Membership, Person
 from storage.models.plan import (
     AssessmentIndicator,
@@ -55,4 +56,5 @@ __all__ = [
     "Review",
     "Round",
     "RoundItem",
+    "SpecialHoliday",
 ]
