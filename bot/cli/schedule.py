@@ -180,8 +180,12 @@ async def _meeting_set_command(args: argparse.Namespace, app: CliApp) -> int:
     print(
         f"meeting of {month_key(row.month)} ({row.month:%B %Y}) set to "
         f"{_be(row.starts_at, settings)} ({_local_iso(row.starts_at, settings)}); "
-        "the next tick moves the round's notices"
+        "the next tick moves the round's notices not yet sent"
     )
+    if moved.notices:
+        print(f"{moved.notices} 'meeting moved' notice(s) recorded for the divisions prompted")
+    if moved.remarked:
+        print(f"{moved.remarked} answer(s) re-marked late or on time by the new close")
     for flag in _flags(row):
         print(f"warning: {row.day.isoformat()} is a {flag}", file=sys.stderr)
     return 0

@@ -46,6 +46,13 @@ VERBS: dict[str, int] = {
     "rr": 1,  # return the answer for more: ask for the comment (report id)
     "rx": 0,  # cancel the return waiting for its comment
     "rq": 0,  # the answers waiting for review (/review)
+    # moving a meeting (coordinators and admins); a month is YYYYMM, a time HHMM (local)
+    "mvm": 1,  # the month's days to pick from: month
+    "mvd": 2,  # a day picked, the times to pick from: month, day
+    "mvt": 3,  # a time picked, the move to confirm (with its warnings): month, day, time
+    "mvy": 3,  # the move confirmed: month, day, time
+    "mvx": 0,  # no move after all
+    "nop": 0,  # a calendar cell that does nothing (a heading, a past day, a blank)
 }
 
 

@@ -115,7 +115,8 @@ async def nudge(core: Core, actor: Actor, round_id: int, division_id: int) -> Nu
             people,
             slot=slot,
             due_at=now,
-            stale_at=_end_of_day(now, tz),
+            # Nudges stop when the round closes, even on the day they were sent.
+            stale_at=min(_end_of_day(now, tz), round_.closes_at),
             actor_person_id=actor.person_id,
         )
     if not recorded:  # another coordinator's press won the race for today's slot

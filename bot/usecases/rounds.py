@@ -18,6 +18,7 @@ from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
 from scheduler.fiscal import Quarter
 from scheduler.meetings import parse_rule
+from scheduler.moves import MoveFollowed, follow_moved_meeting
 from scheduler.planner import PlannedNotice, PlannedRound
 from scheduler.schedule import MeetingView, PlanSchedule, load_calendar, load_schedule
 from scheduler.workdays import WorkCalendar
@@ -94,6 +95,10 @@ class MeetingMoved:
 
     plan_code: str
     meeting: MeetingRow
+    # "Meeting moved" notices recorded for the divisions already prompted.
+    notices: int = 0
+    # Answers whose late mark changed with the round's close.
+    remarked: int = 0
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,8 @@ class PlanImported:
     skipped: bool = False
 
 
-def _meeting_row(meeting: MeetingView, tz: dt.tzinfo, calendar: WorkCalendar) -> MeetingRow:
+def meeting_row(meeting: MeetingView, tz: dt.tzinfo, calendar: WorkCalendar) -> MeetingRow:
+    """A meeting with what is wrong with its day (weekend, holiday) by `calendar`."""
     day = meeting.starts_at.astimezone(tz).date()
     return MeetingRow(
         month=meeting.month,
@@ -203,41 +209,57 @@ async def meetings(core: Core, plan_code: str | None = None) -> Meetings:
             name_th=plan.meeting_name_th,
             name_en=plan.meeting_name_en,
             rule=plan.meeting_rule,
-            rows=tuple(_meeting_row(m, core.rules.tz, calendar) for m in schedule.meetings),
+            rows=tuple(meeting_row(m, core.rules.tz, calendar) for m in schedule.meetings),
         )
 
 
 async def set_meeting(
-    core: Core, when_local: dt.datetime, plan_code: str | None = None, *, by: str = ""
+    core: Core,
+    when_local: dt.datetime,
+    plan_code: str | None = None,
+    *,
+    by: str = "",
+    by_id: int | None = None,
 ) -> MeetingMoved:
     """Move (or add) the meeting of the month of `when_local` (naive: local time); manual now.
 
-    The day is taken as given, even on a weekend or a holiday: the result flags it, and
-    the next tick moves the round's notices. A month outside the plan's period is refused
-    (OutsidePlan). The change is audited with `by`, who made it.
+    The day is taken as given, even on a weekend or a holiday: the result flags it. The
+    month's round, if made, follows at once (its close, its notices' stale time, its answers'
+    late marks), and every division already prompted gets one "meeting moved" notice
+    (scheduler.moves); the tick moves the notices not yet due. A month outside the plan's
+    period is refused (OutsidePlan). The change is audited with `by` (and `by_id`), who made it.
     """
-    tz = core.rules.tz
+    tz, now = core.rules.tz, core.now()
     starts = when_local if when_local.tzinfo is not None else when_local.replace(tzinfo=tz)
     month = starts.astimezone(tz).date().replace(day=1)
     async with core.uow() as uow:
-        plan = await _plan(uow.session, plan_code)
-        measures = await store.measure_rows(uow.session, plan.id)
+        s = uow.session
+        plan = await _plan(s, plan_code)
+        measures = await store.measure_rows(s, plan.id)
         first = min((m.start for m in measures), default=month).replace(day=1)
         last = max((m.end for m in measures), default=month)
         if not first <= month <= last:
             raise OutsidePlan(month, first, last)
-        previous = await store.meeting_of_month(uow.session, plan.id, month)
-        stored = await store.set_meeting(uow.session, plan.id, month, starts.astimezone(dt.UTC))
+        previous = await store.meeting_of_month(s, plan.id, month)
+        stored = await store.set_meeting(s, plan.id, month, starts.astimezone(dt.UTC), by_id)
         detail = {
             "plan": plan.code,
             "month": month.isoformat()[:7],
             "starts_at": starts.astimezone(tz).isoformat(timespec="minutes"),
             "was": previous.astimezone(tz).isoformat(timespec="minutes") if previous else None,
         }
-        await audit.record(uow.session, store.MEETING_SET, detail=detail, note=by, at=core.now())
+        event = await audit.record(
+            s, store.MEETING_SET, actor_person_id=by_id, detail=detail, note=by, at=now
+        )
+        followed = MoveFollowed()
+        if previous is not None and previous != stored.starts_at:
+            followed = await follow_moved_meeting(
+                s, plan, month, core.rules.planner, tz, now=now, slot=f"m{event.id}"
+            )
+        event.detail = {**detail, "notices": followed.notices, "remarked": followed.remarked}
         view = MeetingView(month, starts, stored.manual, stored.id)
-        calendar = await load_calendar(uow.session)
-        return MeetingMoved(plan.code, _meeting_row(view, tz, calendar))
+        row = meeting_row(view, tz, await load_calendar(s))
+        return MeetingMoved(plan.code, row, followed.notices, followed.remarked)
 
 
 async def _recipients(

@@ -52,6 +52,7 @@ ROUTES = merge_routes(
     history.BUTTONS,
     exports.BUTTONS,
     review.BUTTONS,
+    meetings.BUTTONS,
 )
 
 # Every command, by name. The order is irrelevant: each name has one handler.
