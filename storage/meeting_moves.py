@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, Report
+from storage.nudges import NUDGE
+from storage.reviews import RETURN_NOTICE
 
 # The delivery kind of a "meeting moved" notice; its key's slot is the move (its audit id).
 MOVED = "moved"
@@ -38,21 +40,25 @@ async def follow_close(
 ) -> int:
     """The round's close moved: its pending notices and late marks follow; marks changed.
 
-    A notice stale at the old close (prompt, reminder, digest) is stale at the new one; any
-    other pending notice (a nudge, stale at midnight) stops at the new close if that is sooner.
+    A notice stale at the old close (prompt, reminder, digest, moved) is stale at the new one;
+    a pending nudge (stale at midnight) stops at the new close if that is sooner; a return
+    notice (stale when late answers stop, some days after the close) keeps that distance.
     """
+    pending = (Delivery.round_id == round_id, Delivery.state == "pending")
     await session.execute(
-        update(Delivery)
-        .where(Delivery.round_id == round_id, Delivery.state == "pending")
-        .where(Delivery.stale_at == old_close)
-        .values(stale_at=new_close)
+        update(Delivery).where(*pending, Delivery.stale_at == old_close).values(stale_at=new_close)
     )
     await session.execute(
         update(Delivery)
-        .where(Delivery.round_id == round_id, Delivery.state == "pending")
-        .where(and_(Delivery.stale_at.is_not(None), Delivery.stale_at > new_close))
+        .where(*pending, Delivery.kind == NUDGE, Delivery.stale_at > new_close)
         .values(stale_at=new_close)
     )
+    returns = await session.scalars(
+        select(Delivery).where(*pending, Delivery.kind == RETURN_NOTICE)
+    )
+    for row in returns:
+        if row.stale_at is not None:
+            row.stale_at += new_close - old_close
     return await remark_late(session, round_id, new_close)
 
 

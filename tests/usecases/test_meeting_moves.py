@@ -116,3 +116,39 @@ async def test_a_nudge_stops_when_the_round_closes(core: Core, sessions: Session
     async with sessions() as s:
         nudge = (await s.scalars(select(Delivery).where(Delivery.kind == "nudge"))).one()
     assert nudge.stale_at == bkk(2022, 1, 26, 9, 30)  # the meeting, not midnight
+
+
+async def test_pending_notices_follow_a_moved_close(core: Core, sessions: Sessions) -> None:
+    clock = core.clock
+    assert isinstance(clock, Clock)
+    await _prompted(sessions, clock)
+    clock.now = bkk(2022, 1, 25, 10, 0)
+    async with sessions() as s:
+        actor = await load_actor(s, COORDINATOR)
+        rnd = (await s.scalars(select(Round).where(Round.key == "2565-01"))).one()
+        fin = await s.scalar(select(Division.id).where(Division.code == "FIN"))
+        head = await s.scalar(select(Delivery.person_id).where(Delivery.division_id == fin))
+    assert actor is not None and fin is not None and head is not None
+    await nudges.nudge(core, actor, rnd.id, fin)
+    old_close = bkk(2022, 1, 26, 9, 30)
+    returned_until = old_close + dt.timedelta(days=14)
+    async with sessions() as s, s.begin():
+        s.add(
+            Delivery(
+                key="review_returned:test",
+                kind="review_returned",
+                round_id=rnd.id,
+                division_id=fin,
+                person_id=head,
+                chat_id=1002,
+                due_at=clock.now + dt.timedelta(hours=1),
+                stale_at=returned_until,
+            )
+        )
+    # The meeting comes earlier, to this afternoon: the nudge stops then, not at midnight;
+    # the return notice keeps its days after the close.
+    await rounds.set_meeting(core, _local(bkk(2022, 1, 25, 15, 0)))
+    async with sessions() as s:
+        stale = dict((await s.execute(select(Delivery.kind, Delivery.stale_at))).all())
+    assert stale["nudge"] == bkk(2022, 1, 25, 15, 0)
+    assert stale["review_returned"] == returned_until - (old_close - bkk(2022, 1, 25, 15, 0))
