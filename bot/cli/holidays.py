@@ -67,6 +67,13 @@ def _print_change(change: HolidayChange, done: str, settings: Settings) -> None:
         print(f"note: {h.day} is a {h.day:%A}: no working day anyway", file=sys.stderr)
     if change.official_name:
         print(f"note: {h.day} is a public holiday anyway ({change.official_name})", file=sys.stderr)
+    if done == "added":
+        for plan_code, key in change.meetings_on:
+            print(
+                f"warning: the meeting of {key} ({plan_code}) is on {h.day}; a holiday does not "
+                f"move a meeting: move it with `meeting set` or /meetings if it will not be held",
+                file=sys.stderr,
+            )
     if not change.moves:
         print("no notice not yet sent moves")
         return

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
+from scheduler.planner import month_key
 from scheduler.schedule import (
     NoticeMove,
     PlanSchedule,
@@ -56,6 +57,8 @@ class HolidayChange:
     official_name: str | None
     weekend: bool
     moves: tuple[NoticeMove, ...]
+    # Meetings held on the day (plan code, round key): a holiday does not move a meeting.
+    meetings_on: tuple[tuple[str, str], ...] = ()
 
 
 async def _schedules(core: Core, session: AsyncSession) -> dict[str, PlanSchedule]:
@@ -72,22 +75,25 @@ async def _schedules(core: Core, session: AsyncSession) -> dict[str, PlanSchedul
 
 async def _changing(
     core: Core, session: AsyncSession, change: Callable[[], Awaitable[Holiday]]
-) -> tuple[Holiday, tuple[NoticeMove, ...]]:
-    """Run `change` between two looks at every plan's schedule; the change and the moves."""
+) -> HolidayChange:
+    """Run `change` between two looks at every plan's schedule: what it moves, what is on it."""
     before = await _schedules(core, session)
     done = await change()
     await session.flush()
     after = await _schedules(core, session)
     moves: list[NoticeMove] = []
+    tz, day = core.rules.tz, done.day
+    meetings_on = []
     for code, old in before.items():
         new = after[code]  # the same plans: a holiday adds or drops none
         moves.extend(notice_moves(old, new, core.now()))
-    return done, tuple(moves)
-
-
-def _official(day: dt.date) -> str | None:
-    """The day's official holiday name (Thai), if the `holidays` package knows one."""
-    return WorkCalendar().holiday_name(day, "th")
+        meetings_on += [
+            (code, month_key(m.month))
+            for m in new.meetings
+            if m.starts_at.astimezone(tz).date() == day
+        ]
+    official = WorkCalendar().holiday_name(day, "th")
+    return HolidayChange(done, official, day.weekday() >= 5, tuple(moves), tuple(meetings_on))
 
 
 async def add_holiday(core: Core, day: dt.date, name: str, *, by: str = "") -> HolidayChange:
@@ -104,10 +110,10 @@ async def add_holiday(core: Core, day: dt.date, name: str, *, by: str = "") -> H
         async def add() -> Holiday:
             return await store.add_holiday(s, day, name, by=by, at=core.now())
 
-        added, moves = await _changing(core, s, add)
-        detail = {"day": day.isoformat(), "name": added.name, "moves": len(moves)}
+        change = await _changing(core, s, add)
+        detail = {"day": day.isoformat(), "name": change.holiday.name, "moves": len(change.moves)}
         await audit.record(s, store.HOLIDAY_ADDED, detail=detail, note=by, at=core.now())
-    return HolidayChange(added, _official(day), day.weekday() >= 5, moves)
+    return change
 
 
 async def remove_holiday(core: Core, day: dt.date, *, by: str = "") -> HolidayChange:
@@ -123,10 +129,10 @@ async def remove_holiday(core: Core, day: dt.date, *, by: str = "") -> HolidayCh
             await store.remove_holiday(s, day)
             return existing
 
-        removed, moves = await _changing(core, s, remove)
-        detail = {"day": day.isoformat(), "name": removed.name, "moves": len(moves)}
+        change = await _changing(core, s, remove)
+        detail = {"day": day.isoformat(), "name": change.holiday.name, "moves": len(change.moves)}
         await audit.record(s, store.HOLIDAY_REMOVED, detail=detail, note=by, at=core.now())
-    return HolidayChange(removed, _official(day), day.weekday() >= 5, moves)
+    return change
 
 
 async def list_holidays(core: Core) -> tuple[Holiday, ...]:

@@ -227,6 +227,9 @@ def test_meeting_warnings_know_the_special_holidays(
     clock: Clock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock_db(capsys)
+    # A holiday on the meeting's own day is said: the meeting does not move by itself.
+    _, err = _run(capsys, "holiday", "add", "2022-02-23", "วันหยุดพิเศษ ก")
+    assert "warning: the meeting of 2565-02 (ita-2565) is on 2022-02-23" in err
     _run(capsys, "holiday", "add", "2022-01-28", "วันหยุดพิเศษ ท้องถิ่น")
     _, err = _run(capsys, "meeting", "set", "2022-01-28T13:00")
     assert "warning: 2022-01-28 is a holiday: วันหยุดพิเศษ ท้องถิ่น" in err
