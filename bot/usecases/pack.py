@@ -27,9 +27,9 @@ from bot.usecases.core import Core
 from bot.usecases.exports import ReportFile, export_period, export_round
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import pick_round
+from scheduler.plan_years import current_plan
 from storage.counting import item_answers
 from storage.people import Actor
-from storage.plan_queries import current_plan
 from storage.read_models import EvidenceRef, ItemAnswer, RoundInfo
 from storage.report_data import PlanHeader, plan_header
 from storage.summary import plan_rounds
@@ -78,9 +78,10 @@ def may_pack(actor: Actor | None) -> None:
 async def pack_round_by_key(core: Core, key: str) -> RoundInfo:
     """The round a key names, for the operator; Refused when there is no plan or no such round."""
     async with core.uow() as uow:
-        if await current_plan(uow.session) is None:
+        plan = await current_plan(uow.session, core.today())
+        if plan is None:
             raise Refused("no_plan")
-        return await pick_round(uow.session, None, core.now(), key)
+        return await pick_round(uow.session, None, core.now(), key, plan_id=plan.id)
 
 
 async def _round_content(core: Core, round_: RoundInfo) -> _Content:
@@ -94,7 +95,7 @@ async def _round_content(core: Core, round_: RoundInfo) -> _Content:
 
 async def _period_content(core: Core) -> _Content:
     async with core.uow() as uow:
-        plan = await current_plan(uow.session)
+        plan = await current_plan(uow.session, core.today())
         header = await plan_header(uow.session, plan.id) if plan is not None else None
         if plan is None or header is None:
             raise Refused("no_plan")
