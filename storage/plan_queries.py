@@ -19,6 +19,22 @@ async def plan_by_id(session: AsyncSession, plan_id: int) -> Plan | None:
     )
 
 
+async def linked_measure_ids(session: AsyncSession, measure_id: int) -> list[int]:
+    """The measure and the same measure in the organization's other plans (same key)."""
+    measure = await session.get(Measure, measure_id)
+    if measure is None:
+        return []
+    if not measure.key:
+        return [measure_id]
+    org = select(Plan.organization_id).where(Plan.id == measure.plan_id).scalar_subquery()
+    q = (
+        select(Measure.id)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .where(Measure.key == measure.key, Plan.organization_id == org)
+    )
+    return list(await session.scalars(q))
+
+
 async def active_measures(session: AsyncSession, plan_id: int) -> Sequence[Measure]:
     """A plan's active measures in order, with their actions and responsible divisions."""
     result = await session.scalars(

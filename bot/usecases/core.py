@@ -61,7 +61,7 @@ class Core:
 
     def today(self) -> date:
         """The local date (the rules' time zone) by the core's clock: what decides the plan year."""
-        return self.clock().astimezone(self.rules.tz).date()
+        return self.now().astimezone(self.rules.tz).date()
 
     def blobs(self) -> BlobStore:
         """The evidence archive on disk."""
