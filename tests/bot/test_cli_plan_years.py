@@ -21,6 +21,12 @@ def _at(monkeypatch: pytest.MonkeyPatch, *ymd: int) -> None:
     monkeypatch.setattr(Core, "now", lambda _: when)
 
 
+def _docx_text(path: Path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
 def test_plan_list_says_which_plan_is_current_by_date(
     cli_env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +77,16 @@ def test_plan_list_says_which_plan_is_current_by_date(
     assert json.loads(capsys.readouterr().out)["plan"] == "ita-2565"
     assert main(["report", "--round", "2565-01", "--plan", "ita-2565", "-o", "x.xlsx"]) == 2
     assert "--plan goes with --period" in capsys.readouterr().err
+    assert main(["report", "--period", "--plan", "ita-2599", "-o", "x.xlsx"]) == 2
+    assert "no plan 'ita-2599'; see `ita-followup plan list`" in capsys.readouterr().err
+    assert main(["pack", "--period", "--plan", "ita-2599", "-o", "x.zip"]) == 2
+    assert "no plan 'ita-2599'" in capsys.readouterr().err
+    # Last year's period report once the new year began: its plan by --plan.
+    assert main(["report", "--period", "--plan", "ita-2565", "-o", "y2565.docx"]) == 0
+    assert main(["report", "--period", "-o", "y2566.docx"]) == 0
+    capsys.readouterr()
+    assert "พ.ศ.\xa0๒๕๖๕" in _docx_text(Path("y2565.docx"))
+    assert "พ.ศ.\xa0๒๕๖๖ (ตัวอย่าง)" in _docx_text(Path("y2566.docx"))
 
 
 def test_the_example_next_year_plan_checks_and_names_its_keys(
