@@ -205,6 +205,7 @@ async def _upsert_measures(
             row,
             label,
             result,
+            key=m.measure_key,
             title_th=m.title_th,
             title_en=m.title_en,
             period_start=m.period.start,

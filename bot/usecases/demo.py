@@ -10,12 +10,12 @@ from bot.usecases.core import Core
 from bot.usecases.exports import FORMATS, ReportFile, export_period, export_round
 from bot.usecases.rounds import NoPlan, import_plan_file
 from bot.usecases.summaries import SummaryView, choose_round, summary
+from scheduler.plan_years import current_plan
 from scheduler.schedule import load_calendar, load_schedule
 from scheduler.sync import sync_plan
 from scheduler.tickconfig import TickConfig, TickReport
 from storage import demo as store
 from storage.demo import ANSWERS, PEOPLE
-from storage.plan_queries import current_plan
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ async def _fill(core: Core) -> None:
     async with core.uow() as uow:
         s = uow.session
         heads = await store.add_people(s, PEOPLE)
-        plan = await current_plan(s)
+        plan = await current_plan(s, core.today())
         if plan is None:
             raise NoPlan()
         rules = core.rules

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
-from bot.usecases.summaries import pick_round, visible_divisions
+from bot.usecases.summaries import current_plan_id, pick_round, visible_divisions
 from storage.counting import item_answers
 from storage.nudges import add_nudges, division_members, nudged_divisions, silent_divisions
 from storage.people import Actor
@@ -59,7 +59,8 @@ async def missing(core: Core, actor: Actor, key: str | None = None) -> MissingVi
     """The silent divisions of the named (else the current) round, their people and reach."""
     scope, now, tz = visible_divisions(actor), core.now(), core.rules.tz
     async with core.uow() as uow:
-        round_ = await pick_round(uow.session, scope, now, key)
+        plan_id = await current_plan_id(uow.session, core)
+        round_ = await pick_round(uow.session, scope, now, key, plan_id=plan_id)
         silent = await silent_divisions(uow.session, round_, nudge_slot(now, tz), scope)
     may_nudge = actor.is_coordinator and round_.is_open(now)
     nudgeable = tuple(

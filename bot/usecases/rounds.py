@@ -19,6 +19,7 @@ from bot.usecases.refusals import Refused
 from scheduler.fiscal import Quarter
 from scheduler.meetings import parse_rule
 from scheduler.moves import MoveFollowed, follow_moved_meeting
+from scheduler.plan_years import current_plan
 from scheduler.planner import PlannedNotice, PlannedRound
 from scheduler.schedule import MeetingView, PlanSchedule, load_calendar, load_schedule
 from scheduler.workdays import WorkCalendar
@@ -29,7 +30,6 @@ from storage.models import Plan
 from storage.people import Actor, coordinators, division_people
 from storage.plan_file import load_plan_file
 from storage.plan_import import import_plan, plan_count
-from storage.plan_queries import current_plan
 
 
 class NoPlan(Refused):
@@ -175,8 +175,11 @@ def meeting_row(meeting: MeetingView, tz: dt.tzinfo, calendar: WorkCalendar) -> 
     )
 
 
-async def _plan(session: AsyncSession, plan_code: str | None) -> Plan:
-    plan = await (store.plan_by_code(session, plan_code) if plan_code else current_plan(session))
+async def _plan(session: AsyncSession, plan_code: str | None, today: dt.date) -> Plan:
+    """The plan by code, else the current one (scheduler.plan_years); NoPlan when none."""
+    plan = await (
+        store.plan_by_code(session, plan_code) if plan_code else current_plan(session, today)
+    )
     if plan is None:
         raise NoPlan(plan_code, tuple(p.code for p in await store.all_plans(session)))
     return plan
@@ -187,7 +190,7 @@ async def _preview(core: Core, session: AsyncSession, plan_code: str | None) -> 
 
     Planned with the calendar as it stands, special holidays included (`load_calendar`).
     """
-    plan = await _plan(session, plan_code)
+    plan = await _plan(session, plan_code, core.today())
     rules = core.rules
     calendar = await load_calendar(session)
     return await load_schedule(session, plan, calendar, rules.planner, rules.tz, materialize=False)
@@ -200,7 +203,7 @@ def may_see_meetings(actor: Actor | None) -> None:
 
 
 async def meetings(core: Core, plan_code: str | None = None) -> Meetings:
-    """The plan's meetings (the newest plan by default), each flagged on a weekend or holiday."""
+    """The plan's meetings (the current plan by default), each flagged on a weekend or holiday."""
     async with core.uow() as uow:
         schedule = await _preview(core, uow.session, plan_code)
         plan, calendar = schedule.plan, schedule.calendar
@@ -234,7 +237,7 @@ async def set_meeting(
     month = starts.astimezone(tz).date().replace(day=1)
     async with core.uow() as uow:
         s = uow.session
-        plan = await _plan(s, plan_code)
+        plan = await _plan(s, plan_code, core.today())
         measures = await store.measure_rows(s, plan.id)
         first = min((m.start for m in measures), default=month).replace(day=1)
         last = max((m.end for m in measures), default=month)
@@ -329,9 +332,14 @@ async def schedule_preview(
 
 
 async def plan_overview(core: Core, plan_code: str | None = None) -> PlanOverview:
-    """The plan (the newest by default) with its measures; NoPlan when there is none."""
+    """The plan (the current one by default) with its measures; NoPlan when there is none."""
+    plan_id = None
+    if plan_code is None:
+        async with core.uow() as uow:
+            current = await current_plan(uow.session, core.today())
+            plan_id = current.id if current is not None else None
     # One read of its own: storage reads the whole plan in one transaction.
-    data = await plan_queries.plan_overview(core.sessions, plan_code)
+    data = await plan_queries.plan_overview(core.sessions, plan_code, plan_id)
     if data is None:
         raise NoPlan(plan_code)
     return PlanOverview(data["plan"]["code"], data)
