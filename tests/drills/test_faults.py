@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.telegram.delivery import ChatPacer, TelegramDelivery
+from bot.telegram.delivery import TelegramDelivery
+from bot.telegram.limiter import OutgoingLimiter
 from scheduler.tick import TickState, tick
 from storage.deliveries import deliveries
 from storage.models import Delivery
@@ -53,11 +54,9 @@ async def test_every_prompt_once_through_5xx_timeouts_and_429_bursts(sessions: S
     async def advance(seconds: float) -> None:
         clock.advance(seconds)
 
-    async with fake_bot(fake) as bot:
+    async with fake_bot(fake, OutgoingLimiter(clock=clock, sleep=advance)) as bot:
         fake.fault_rates(p5xx=0.10, ptimeout=0.05, seed=7)
-        deliver = TelegramDelivery(
-            bot, core_of(sessions, BKK), ChatPacer(clock=clock, sleep=advance)
-        )
+        deliver = TelegramDelivery(bot, core_of(sessions, BKK))
         state = TickState()
         now = bkk(2021, 10, 19, 9, 1)
         for tick_no in range(60):
