@@ -75,8 +75,12 @@ class Jitter:
     """The margin to add to every gap: half the spread of recent round trips, plus a floor.
 
     Half: a round trip is two legs and only the outbound one moves the arrival; with legs that
-    vary alike, the outbound leg's spread is half the round trip's.
+    vary alike, the outbound leg's spread is half the round trip's. The spread leaves out the
+    `TRIM` highest and lowest samples: one stall of a busy process would otherwise slow every
+    message for the next 64 (a message needs *both* extremes at once to arrive early).
     """
+
+    TRIM = 2
 
     def __init__(self, floor: float = 0.015, cap: float = 0.25, samples: int = 64) -> None:
         self.floor, self.cap = floor, cap
@@ -91,7 +95,10 @@ class Jitter:
         """Seconds to add to each gap so that arrivals, not departures, keep the limits."""
         if len(self._rtts) < 2:
             return self.floor
-        return min(self.cap, self.floor + (max(self._rtts) - min(self._rtts)) / 2)
+        ordered = sorted(self._rtts)
+        if len(ordered) > 4 * self.TRIM:
+            ordered = ordered[self.TRIM : -self.TRIM]
+        return min(self.cap, self.floor + (ordered[-1] - ordered[0]) / 2)
 
 
 class Pacing:
@@ -101,7 +108,7 @@ class Pacing:
         self.limits = limits or Limits()
         self.jitter = jitter or Jitter()
         self._sent: deque[float] = deque(maxlen=self.limits.per_window)
-        self._last_notice = float("-inf")
+        self._notice_at = float("-inf")  # the notice lane's next slot
         self._chat_last: dict[Chat, float] = {}
         self._group_sent: dict[Chat, deque[float]] = {}
         self._paused_until = float("-inf")
@@ -131,7 +138,7 @@ class Pacing:
         if len(self._sent) == lim.per_window:
             at = max(at, self._sent[0] + lim.window + m)
         if ticket.lane is Lane.NOTICE:
-            at = max(at, self._last_notice + (lim.window + m) / lim.per_window)
+            at = max(at, self._notice_at)
         chat = ticket.chat
         if chat is not None:
             at = max(at, self._chat_paused.get(chat, at))
@@ -162,7 +169,11 @@ class Pacing:
     def _depart(self, ticket: Ticket, now: float) -> None:
         self._sent.append(now)
         if ticket.lane is Lane.NOTICE:
-            self._last_notice = now
+            # From the slot, not from `now`: a wake-up a few ms late (a busy event loop) must
+            # not push every later notice back; after an idle spell the lane starts afresh.
+            gap = (self.limits.window + self.jitter.margin) / self.limits.per_window
+            late = now - self._notice_at
+            self._notice_at = (self._notice_at if late < gap / 2 else now) + gap
         chat = ticket.chat
         if chat is None:
             return

@@ -56,6 +56,17 @@ def test_notices_go_evenly_at_the_paced_rate() -> None:
     assert all(g == pytest.approx(1.03 / 30) for g in gaps)
 
 
+def test_a_late_notice_does_not_push_the_later_ones_back() -> None:
+    pacing = Pacing(jitter=fixed(0.0))
+    gap = 1 / 30
+    tickets = [Ticket(Lane.NOTICE, c) for c in (1, 2, 3)]
+    for t in tickets:
+        pacing.join(t)
+    assert pacing.take(tickets[0], 0.0) is None
+    assert pacing.take(tickets[1], gap + 0.004) is None  # woke 4 ms late
+    assert pacing.take(tickets[2], 2 * gap - 0.001) == pytest.approx(2 * gap)
+
+
 def test_one_chat_gets_one_message_a_second_plus_margin_in_order() -> None:
     pacing = Pacing(jitter=fixed(0.05))
     tickets = [Ticket(Lane.REPLY, 7) for _ in range(4)]
@@ -123,10 +134,19 @@ def test_margin_follows_the_spread_of_round_trips() -> None:
         jitter.observe(rtt)
     assert jitter.margin == pytest.approx(0.015 + 0.06)
     for _ in range(64):
-        jitter.observe(5.0)  # old samples age out; the cap bounds a pathological spread
+        jitter.observe(5.0)  # old samples age out
     assert jitter.margin == 0.015
-    jitter.observe(0.0)
+    for _ in range(3):
+        jitter.observe(0.0)  # three outliers: past the trimmed two, the cap bounds the spread
     assert jitter.margin == 0.25
+
+
+def test_one_stall_does_not_widen_the_margin() -> None:
+    jitter = Jitter(floor=0.015, cap=0.25)
+    for i in range(40):
+        jitter.observe(0.15 + (i % 5) * 0.01)
+    jitter.observe(1.5)
+    assert jitter.margin == pytest.approx(0.015 + 0.02)
 
 
 def test_only_messages_to_chats_are_paced() -> None:
