@@ -1,6 +1,6 @@
 """Drill: a round to 50 chats while the Bot API answers 10% 5xx, 5% timeouts and bursts of 429.
 
-The real tick (eight sends at once) and TelegramDelivery, through a real PTB Bot, against the
+The real tick (eight sends at once) and TelegramDelivery, through a real PTB bot and limiter, against the
 in-process fake Bot API with Telegram's rate limits. `now` jumps to each retry's
 next_attempt_at, so nothing waits for a schedule. Timeouts here are undelivered ones; a timeout
 after delivery is the documented ambiguous case (tests/storage/test_tick.py) and would send twice.
