@@ -2,8 +2,9 @@
 
 The real tick (eight sends at once) and TelegramDelivery, through a real PTB bot and the
 outgoing limiter, against the in-process fake Bot API with Telegram's rate limits. `now` jumps
-to each retry's next_attempt_at, so nothing waits for a schedule. Timeouts here are undelivered ones; a timeout
-after delivery is the documented ambiguous case (tests/storage/test_tick.py) and would send twice.
+to each retry's next_attempt_at, so nothing waits for a schedule. Timeouts here are undelivered
+ones; a timeout after delivery is the documented ambiguous case (tests/storage/test_tick.py) and
+would send twice.
 tests/bot/test_delivery.py covers 403 and the digest under faults for nine heads; this drill
 is about scale, concurrency and repeated 429 bursts.
 """
