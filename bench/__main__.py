@@ -14,6 +14,7 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.summary",
     "bench.answers",
     "bench.broadcast",
+    "bench.fairness",
     "bench.memory",
     "bench.flood",
     "bench.pack",

@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy import func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -38,6 +37,7 @@ from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.archiving import RUNNER_KEY
 from bot.telegram.callbacks import encode
+from bot.telegram.limiter import OutgoingLimiter
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Division, Evidence, Measure, Report
@@ -174,7 +174,7 @@ async def _ours(people: int, workdir: Path, photo: bool = False) -> dict[str, An
 
 async def _bare(people: int, *, reply: bool) -> dict[str, Any]:
     """A PTB bot that only answers callback queries; with `reply`, it also sends one message
-    per update through the same AIORateLimiter as ours (the same cost on the wire)."""
+    per update through the same outgoing limiter as ours (the same cost on the wire)."""
     fake = FakeTelegram(token=TOKEN)
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x")]])
 
@@ -209,7 +209,7 @@ async def _bare(people: int, *, reply: bool) -> dict[str, Any]:
     async with FakeBotApiServer(fake) as server:
         builder = Application.builder().token(TOKEN).base_url(server.base_url)
         if reply:
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+            builder = builder.rate_limiter(OutgoingLimiter())
         app = builder.build()
         app.add_handler(CommandHandler("start", start))
         app.add_handler(CallbackQueryHandler(press))

@@ -75,7 +75,7 @@ async def _flood(fake: FakeTelegram, count: int) -> None:
 async def _run(heads: int, flood: int, workdir: Path) -> dict[str, Any]:
     url = f"sqlite+aiosqlite:///{workdir}/flood-{flood}.db"
     # Telegram's limits on (30/s overall, 1/s per chat): a reply per flooded message is what
-    # stalled everyone, through AIORateLimiter's per-chat waits on the one update path.
+    # stalled everyone, when updates were handled one at a time (before issue 16).
     fake = FakeTelegram(token=TOKEN, rate_limits=True)
     fake.add_user(STRANGER)
     rnd, measure, users = await _world(url, heads, fake)

@@ -5,7 +5,8 @@ figures are the bot's alone, not the fake's or the benchmark's. Read from /proc/
 VmRSS (resident now) and VmHWM (the peak). Idle: the plan imported, nobody enrolled, a few
 ticks after start. Then N people are enrolled; the next tick owes each the month's prompt
 (people enrolled after the prompt time get it on the next tick), and the figures are read again
-once every chat has it. Printed as MiB and as ratios measured in the same run: idle against a
+once every chat has it; and again after a coordinator's `/export` (the report renderers
+load on first use). Printed as MiB and as ratios measured in the same run: idle against a
 bare interpreter with PTB and SQLAlchemy imported, after the round against idle. Last line JSON.
 """
 
@@ -20,7 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.botprocess import BotWorld, vm_kib
+from storage.db import create_engine, session_factory
+from tests.factories import enrol
 
+COORDINATOR = 42
+GOAL = 1.5  # idle RSS at most this times the bare PTB + SQLAlchemy process (issue 16)
 IDLE_TICKS_S = 5.0  # let a few 1-second ticks run before reading the idle figure
 # The baseline: an interpreter with only the libraries any PTB bot on SQLAlchemy imports.
 BARE = (
@@ -53,6 +58,9 @@ async def run(people: int) -> dict[str, Any]:
             await world.until(lambda: all(world.received(people)), 180)
             await asyncio.sleep(2.0)  # the last outcomes committed, the tick idle again
             round_rss, round_hwm = vm_kib(pid, "VmRSS"), vm_kib(pid, "VmHWM")
+            await _export(world)
+            await asyncio.sleep(2.0)  # the export's task ended, its objects collected
+            export_rss, export_hwm = vm_kib(pid, "VmRSS"), vm_kib(pid, "VmHWM")
             await world.stop()
             delivered = sum(world.received(people))
     return {
@@ -68,7 +76,25 @@ async def run(people: int) -> dict[str, Any]:
         "rss_ratio_to_idle": round(round_rss / idle_rss, 2),
         "peak_ratio_to_idle": round(round_hwm / idle_rss, 2),
         "kib_per_chat": round((round_rss - idle_rss) / people, 1),
+        "after_export_rss_mib": _mib(export_rss),
+        "after_export_peak_mib": _mib(export_hwm),
+        "goal": {"idle_ratio_to_bare": GOAL},
+        "met": {"idle_ratio_to_bare": idle_rss / bare <= GOAL},
     }
+
+
+async def _export(world: BotWorld) -> None:
+    """A coordinator asks for the round's reports (/export): the renderers load, files go out."""
+    engine = create_engine(world.db_url)
+    try:
+        await enrol(session_factory(engine), COORDINATOR, "coordinator")
+    finally:
+        await engine.dispose()
+    world.fake.add_user(COORDINATOR)
+    world.fake.send_text(COORDINATOR, "/export")
+    await world.until(
+        lambda: any(m.kind == "document" for m in world.fake.messages(COORDINATOR)), 120
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         f"  after the round: {r['after_round_rss_mib']} MiB = {r['rss_ratio_to_idle']} x idle "
         f"(peak {r['after_round_peak_mib']} MiB = {r['peak_ratio_to_idle']} x idle), "
         f"{r['kib_per_chat']} KiB per chat"
+    )
+    verdict = "met" if r["met"]["idle_ratio_to_bare"] else "MISSED"
+    print(f"  idle goal: <= {GOAL} x baseline: {verdict}")
+    print(
+        f"  after an /export (DOCX, XLSX, chart): {r['after_export_rss_mib']} MiB "
+        f"(peak {r['after_export_peak_mib']} MiB)"
     )
     print(json.dumps(r))
     return 0 if r["delivered"] >= r["chats"] else 1

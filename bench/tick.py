@@ -208,6 +208,7 @@ def report(cases: list[Case], runs: int) -> dict[str, Any]:
         "idle_history_ratio": idle_ratio,
         "goal": GOAL,
         "ok": ok,
+        "met": ok,
         "runs": runs,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

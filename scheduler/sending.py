@@ -54,6 +54,9 @@ class _Sends:
     # Our own writes take turns: SQLite has one writer, and waiting on its busy handler
     # (sleeps of up to 100 ms) would cost more than the few milliseconds each write takes.
     writes: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Outcomes waiting for the next write turn: whoever gets the turn records them all in one
+    # transaction (a group commit; one commit per send would bound the rate under load).
+    outcomes: list[tuple[store.DueDelivery, Outcome]] = field(default_factory=list)
 
 
 async def record_kept(
@@ -138,14 +141,20 @@ async def _send_one(sends: _Sends, item: store.DueDelivery) -> None:
     except Exception as exc:  # a rendering bug must not stop the other deliveries
         log.exception("delivery %s raised", item.id)
         outcome = Retry(f"{type(exc).__name__}: {exc}")
-    try:
-        async with sends.writes, sends.sessions() as session, session.begin():
-            await _record(session, claimed, outcome, sends.now, sends.config, sends.report)
-    except Exception:
-        # We know what Telegram answered; the database could not take it. Keep it for the next
-        # tick rather than leave the row looking in flight (which would send it again).
-        sends.state.unrecorded.append(_Unrecorded(claimed, outcome, sends.now))
-        raise
+    sends.outcomes.append((claimed, outcome))
+    async with sends.writes:
+        batch, sends.outcomes = sends.outcomes, []
+        if not batch:
+            return  # another worker's turn recorded this outcome with its own
+        try:
+            async with sends.sessions() as session, session.begin():
+                for sent, got in batch:
+                    await _record(session, sent, got, sends.now, sends.config, sends.report)
+        except Exception:
+            # We know what Telegram answered; the database could not take it. Keep it for the
+            # next tick rather than leave the rows looking in flight (they would be sent again).
+            sends.state.unrecorded.extend(_Unrecorded(c, o, sends.now) for c, o in batch)
+            raise
 
 
 async def _record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
@@ -18,6 +20,24 @@ DEFAULT_CATEGORIES: tuple[str, ...] = ("public", "government")
 _HOLIDAYS_LANG = {"th": "th", "en": "en_US"}
 _EXTRA_NAME = {"th": "วันหยุดพิเศษ", "en": "Special holiday"}
 _ONE_DAY = timedelta(days=1)
+
+
+def thailand() -> type[holidays.HolidayBase]:
+    """Thailand's holiday class, loaded without the other countries' modules (issue 16).
+
+    `holidays.countries`' own `__init__` imports all 300-odd countries, about 8 MiB of an
+    idle bot; the Thai module needs only its own file and the package's base. So the package
+    is registered without running its `__init__` (submodules still import through its path,
+    and `holidays.country_holidays` still finds any country by its module).
+    """
+    name = "holidays.countries"
+    if name not in sys.modules:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None  # part of the holidays package
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+    from holidays.countries.thailand import Thailand
+
+    return Thailand
 
 
 class WorkCalendar:
@@ -64,9 +84,7 @@ class WorkCalendar:
     def _official(self, year: int, lang: str = "th") -> holidays.HolidayBase:
         key = (year, _HOLIDAYS_LANG[normalize_lang(lang)])
         if key not in self._cache:
-            self._cache[key] = holidays.country_holidays(
-                "TH", years=year, language=key[1], categories=self._categories
-            )
+            self._cache[key] = thailand()(years=year, language=key[1], categories=self._categories)
         return self._cache[key]
 
     def is_holiday(self, d: date) -> bool:

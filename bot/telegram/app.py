@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot import secrets_filter
@@ -19,7 +19,9 @@ from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.archiving import RUNNER_KEY, ArchiveRunner, install_archiver
 from bot.telegram.context import CONTEXT_TYPES, install
+from bot.telegram.limiter import OutgoingLimiter
 from bot.telegram.menus import STRANGER_COMMANDS, menu
+from bot.telegram.ordering import PerChatProcessor
 from bot.telegram.ticker import install_purge, install_tick
 from bot.texts import CATALOGS
 from bot.usecases.core import Core
@@ -102,8 +104,11 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
         .local_mode(settings.telegram_local_mode)
-        # Retries 429s after Telegram's retry_after; overall and group limits are paced here.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Throughput (issue 16): one outgoing limiter, replies before scheduled notices
+        # (bot/telegram/limiter.py); different chats' updates side by side, one chat's in
+        # order (bot/telegram/ordering.py).
+        .rate_limiter(OutgoingLimiter())
+        .concurrent_updates(PerChatProcessor())
         .post_init(_post_init)
         .context_types(CONTEXT_TYPES)
     )

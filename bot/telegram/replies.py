@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -95,7 +96,11 @@ async def send(update: Update, view: View, *, html: bool = True) -> None:
 
 
 async def ack_and_send(update: Update, view: View, *, html: bool = True) -> None:
-    """Stop a pressed button's spinner, then send the view below it."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await send(update, view, html=html)
+    """Stop a pressed button's spinner and send the view below it, both at once.
+
+    At once, not one after the other: each is a round trip to Telegram (issue 16).
+    """
+    if update.callback_query is None:
+        await send(update, view, html=html)
+        return
+    await asyncio.gather(update.callback_query.answer(), send(update, view, html=html))

@@ -1,6 +1,7 @@
 """A per-person token bucket in front of every handler: one person cannot slow everyone.
 
-PTB handles updates one at a time, so a flood from one sender delays everybody's replies.
+A flood from one sender would fill the handlers' slots (bot/telegram/ordering.py) and the
+replies' budget, delaying everybody's replies.
 Each sender gets a bucket of `capacity` updates refilled at `per_second`; past it, updates are
 dropped before the gate reads the database. The first dropped update of a burst gets one
 polite "please slow down" (never to a known stranger: they get one reply a day in all, from

@@ -1,9 +1,10 @@
 """Drill: a round to 50 chats while the Bot API answers 10% 5xx, 5% timeouts and bursts of 429.
 
-The real tick (eight sends at once) and TelegramDelivery, through a real PTB Bot, against the
-in-process fake Bot API with Telegram's rate limits. `now` jumps to each retry's
-next_attempt_at, so nothing waits for a schedule. Timeouts here are undelivered ones; a timeout
-after delivery is the documented ambiguous case (tests/storage/test_tick.py) and would send twice.
+The real tick (eight sends at once) and TelegramDelivery, through a real PTB bot and the
+outgoing limiter, against the in-process fake Bot API with Telegram's rate limits. `now` jumps
+to each retry's next_attempt_at, so nothing waits for a schedule. Timeouts here are undelivered
+ones; a timeout after delivery is the documented ambiguous case (tests/storage/test_tick.py) and
+would send twice.
 tests/bot/test_delivery.py covers 403 and the digest under faults for nine heads; this drill
 is about scale, concurrency and repeated 429 bursts.
 """
@@ -17,7 +18,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.telegram.delivery import ChatPacer, TelegramDelivery
+from bot.telegram.delivery import TelegramDelivery
+from bot.telegram.limiter import OutgoingLimiter
 from scheduler.tick import TickState, tick
 from storage.deliveries import deliveries
 from storage.models import Delivery
@@ -53,11 +55,9 @@ async def test_every_prompt_once_through_5xx_timeouts_and_429_bursts(sessions: S
     async def advance(seconds: float) -> None:
         clock.advance(seconds)
 
-    async with fake_bot(fake) as bot:
+    async with fake_bot(fake, OutgoingLimiter(clock=clock, sleep=advance)) as bot:
         fake.fault_rates(p5xx=0.10, ptimeout=0.05, seed=7)
-        deliver = TelegramDelivery(
-            bot, core_of(sessions, BKK), ChatPacer(clock=clock, sleep=advance)
-        )
+        deliver = TelegramDelivery(bot, core_of(sessions, BKK))
         state = TickState()
         now = bkk(2021, 10, 19, 9, 1)
         for tick_no in range(60):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram import Bot
 from telegram.error import TimedOut
+from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest, RequestData
 
 from .core import FakeTelegram
@@ -77,7 +79,14 @@ def fake_request_pair(fake: FakeTelegram) -> tuple[FakeRequest, FakeRequest]:
     return FakeRequest(fake), FakeRequest(fake, read_timeout=None)
 
 
-def fake_bot(fake: FakeTelegram) -> Bot:
-    """A `telegram.Bot` whose both request objects go to the fake (use `async with`)."""
+def fake_bot(fake: FakeTelegram, rate_limiter: BaseRateLimiter[Any] | None = None) -> Bot:
+    """A `telegram.Bot` whose both request objects go to the fake (use `async with`).
+
+    With a `rate_limiter`, an `ExtBot` that sends through it, as the application's bot does.
+    """
     request, updates = fake_request_pair(fake)
+    if rate_limiter is not None:
+        return ExtBot(
+            fake.token, request=request, get_updates_request=updates, rate_limiter=rate_limiter
+        )
     return Bot(fake.token, request=request, get_updates_request=updates)
