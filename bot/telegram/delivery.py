@@ -15,6 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.telegram import metrics
 from bot.telegram.notices import Rendered, Renderer
 from bot.telegram.views.review import notice_view
 from bot.usecases import reviews, rounds
@@ -136,6 +137,7 @@ class TelegramDelivery:
                 reply_markup=rendered.markup,
             )
         except RetryAfter as exc:
+            metrics.HTTP_429.inc()
             with warnings.catch_warnings():
                 # PTB 22.2+ warns that retry_after will become a timedelta; both are handled.
                 warnings.simplefilter("ignore", PTBDeprecationWarning)

@@ -25,6 +25,7 @@ from storage.models.rounds import (
     Round,
     RoundItem,
 )
+from storage.models.updates import ProcessedUpdate
 
 __all__ = [
     "DECISIONS",
@@ -51,6 +52,7 @@ __all__ = [
     "PendingReview",
     "Person",
     "Plan",
+    "ProcessedUpdate",
     "Report",
     "Review",
     "Round",
