@@ -46,6 +46,7 @@ class SessionLock:
         self.name = name
         self._engine = create_engine(url, poolclass=NullPool)
         self._conn: AsyncConnection | None = None
+        self._spare: AsyncConnection | None = None  # holds no lock
 
     @property
     def held(self) -> bool:
@@ -56,20 +57,21 @@ class SessionLock:
         """Take the lock if free; False if another process holds it."""
         if self._conn is not None:
             return True
-        conn = await self._engine.connect()
+        # A replica that stands by asks every tick: on the same connection, not a new one.
+        conn, self._spare = self._spare or await self._engine.connect(), None
         try:
-            got = await conn.scalar(
-                text(f"SELECT pg_try_advisory_lock({_KEY})"), {"name": self.name}
-            )
+            query = text(f"SELECT pg_try_advisory_lock({_KEY})")
+            got = await conn.scalar(query, {"name": self.name})
             await conn.commit()  # the session lock stays; no transaction is left open
         except BaseException:
-            await conn.close()
+            with contextlib.suppress(SQLAlchemyError, OSError):
+                await conn.invalidate()
             raise
-        if not got:
-            await conn.close()
-            return False
-        self._conn = conn
-        return True
+        if got:
+            self._conn = conn
+        else:
+            self._spare = conn
+        return bool(got)
 
     async def alive(self) -> bool:
         """Whether the lock's connection still answers; if not, the lock is gone with it."""
@@ -86,6 +88,10 @@ class SessionLock:
     async def release(self) -> None:
         """Let the lock go: closing the unpooled connection ends its session and its locks."""
         await self._drop()
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            with contextlib.suppress(SQLAlchemyError, OSError):
+                await spare.close()
         await self._engine.dispose()
 
     async def _drop(self) -> None:

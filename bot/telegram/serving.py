@@ -107,7 +107,7 @@ async def refuse_polling_over_webhook(bot: Bot) -> None:
 def serve(application: App, settings: Settings, *, webhook: bool) -> None:
     """Run until SIGINT/SIGTERM: PTB's webhook server, or long polling (the default)."""
     engine = application.bot_data[health.ENGINE_KEY]
-    _with_health(application, settings, engine, webhook=webhook)
+    with_health(application, settings, engine, webhook=webhook)
     if not webhook:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return
@@ -124,7 +124,7 @@ def serve(application: App, settings: Settings, *, webhook: bool) -> None:
     )
 
 
-def _with_health(application: App, settings: Settings, engine: Any, *, webhook: bool) -> None:
+def with_health(application: App, settings: Settings, engine: Any, *, webhook: bool) -> None:
     """Serve /healthz, /readyz and /metrics alongside (see bot.telegram.health)."""
     server: list[health.HealthServer] = []
     first_init, last_shutdown = application.post_init, application.post_shutdown

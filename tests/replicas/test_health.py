@@ -7,12 +7,15 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.telegram.app import build_application
 from bot.telegram.health import HealthServer
+from bot.telegram.serving import with_health
 from storage.db import create_engine
 from storage.migrate import downgrade, upgrade
-from tests.fakebot import FakeTelegram
+from tests.bot.harness import bot_settings
+from tests.fakebot import FakeTelegram, fake_request_pair
 from tests.fakebot.webhook import WebhookPoster
-from tests.replicas.harness import until, webhook_replica
+from tests.replicas.harness import free_port, until, webhook_replica
 from tests.replicas.tcpgate import TcpGate
 
 
@@ -85,3 +88,23 @@ async def test_readyz_fails_while_the_database_is_down_and_recovers(db_url: str)
         await server.stop()
         await gate.shut()
         await engine.dispose()
+
+
+async def test_health_port_in_polling_mode(engine: AsyncEngine, db_url: str) -> None:
+    fake = FakeTelegram()
+    port = free_port()
+    settings = bot_settings(fake, db_url, health_port=port)
+    request, updates = fake_request_pair(fake)
+    app = build_application(settings, engine, request=request, get_updates_request=updates)
+    with_health(app, settings, engine, webhook=False)
+    await app.initialize()
+    assert app.post_init is not None and app.post_shutdown is not None
+    await app.post_init(app)  # run_polling's order: initialize, post_init, polling
+    try:
+        assert await _get(port, "/readyz") == (200, "ready\n")
+        assert (await _get(port, "/metrics"))[0] == 200
+    finally:
+        await app.shutdown()
+        await app.post_shutdown(app)
+    with pytest.raises(aiohttp.ClientError):
+        await _get(port, "/healthz")  # stopped with the bot

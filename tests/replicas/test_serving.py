@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.cli import main
 from bot.settings import ConfigError
 from bot.telegram.serving import ProcessRefused, claim_process, refuse_polling_over_webhook
 from tests.bot.harness import bot_settings
@@ -78,3 +81,16 @@ def test_good_webhook_settings() -> None:
         webhook_secret="A-z_09" * 40,
     )
     assert settings.webhook() == ("https://bot.test/telegram", "A-z_09" * 40)
+
+
+def test_run_webhook_without_its_settings_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("WEBHOOK_URL", "WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    assert main(["run", "--webhook"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "WEBHOOK_URL must be the public https URL" in lines[0], lines
