@@ -107,7 +107,10 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
         loop.close()
         return 0
     try:
-        claim = loop.run_until_complete(claim_process(settings, webhook=webhook))
+        # Held as long as the application lives; the kernel and PostgreSQL let go at exit.
+        application.bot_data["process_claim"] = loop.run_until_complete(
+            claim_process(settings, webhook=webhook)
+        )
         if not webhook:
             loop.run_until_complete(refuse_polling_over_webhook(application.bot))
     except ProcessRefused as exc:
@@ -118,9 +121,6 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     loop.run_until_complete(check(migrated=True))
     # PTB stops cleanly on SIGINT and SIGTERM (its default stop_signals).
     serve(application, settings, webhook=webhook)
-    loop = asyncio.new_event_loop()  # PTB closed its loop on the way out
-    loop.run_until_complete(claim.release())
-    loop.close()
     return 0
 
 
