@@ -40,8 +40,10 @@ STEP_WAIT = 6.0  # how long a person waits for an answer before tapping again
 class People:
     """The drill's people, what they did and what they saw."""
 
-    def __init__(self, fake: FakeTelegram, count: int, heads: int, askers: int) -> None:
-        self.fake, self.count = fake, count
+    def __init__(
+        self, fake: FakeTelegram, count: int, heads: int, askers: int, step_wait: float
+    ) -> None:
+        self.fake, self.count, self.step_wait = fake, count, step_wait
         self.heads = list(range(FIRST_USER, FIRST_USER + heads))
         members = range(FIRST_USER + heads, FIRST_USER + count)
         self.askers = list(members)[:askers]
@@ -69,7 +71,7 @@ class People:
             act()
             try:
                 return await self.fake.wait_for_message(
-                    user, lambda m: needle in (m.text or ""), timeout=STEP_WAIT, after=n
+                    user, lambda m: needle in (m.text or ""), timeout=self.step_wait, after=n
                 )
             except TimeoutError:
                 self.retaps += 1
@@ -194,14 +196,20 @@ async def database_figures(
     }
 
 
-async def run(count: int, heads: int, askers: int, kill_at: float) -> dict[str, Any]:
+async def run(
+    count: int, heads: int, askers: int, kill_at: float, step_wait: float = STEP_WAIT
+) -> dict[str, Any]:
     """The whole drill; its figures."""
+    phases: dict[str, float] = {}
+    begun = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         async with ReplicaWorld(Path(tmp)) as world:
+            phases["setup_s"] = round(time.perf_counter() - begun, 1)
             for port in world.ports:
                 await world.start(port)
             await world.ready()
-            people = People(world.fake, count, heads, askers)
+            phases["replicas_ready_s"] = round(time.perf_counter() - begun, 1)
+            people = People(world.fake, count, heads, askers, step_wait)
             await enrol(world, people)
             started = time.perf_counter()
             tasks = [asyncio.create_task(people.head(u, i)) for i, u in enumerate(people.heads)]
@@ -221,11 +229,13 @@ async def run(count: int, heads: int, askers: int, kill_at: float) -> dict[str, 
             failover = time.perf_counter() - killed_at
             # Mid-answers: some heads have answered, the others are at it.
             await world.until(lambda: len(people.answered) >= max(1, heads // 4), 120)
+            phases["second_kill_s"] = round(time.perf_counter() - begun, 1)
             victim = next(p for p in world.ports if p not in (leader, new_leader))
             await world.kill(victim)
             answers_at_second_kill = len(people.answered)
             results = await asyncio.gather(*tasks, return_exceptions=True)
             await world.until(lambda: all(people.prompts()), 120)
+            phases["all_done_s"] = round(time.perf_counter() - begun, 1)
             await asyncio.sleep(2 * TICK_SECONDS)  # the last outcomes committed
             elapsed = time.perf_counter() - started
             final = await database_figures(world, people.chosen)
@@ -258,6 +268,7 @@ async def run(count: int, heads: int, askers: int, kill_at: float) -> dict[str, 
         "redelivered_handled_twice": people.helped_twice(),
         "retaps": people.retaps,
         "seconds": round(elapsed, 1),
+        "phases": phases,
     }
     result["passed"] = (
         lost == 0

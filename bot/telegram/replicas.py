@@ -30,8 +30,10 @@ from storage.updates import claim_update, earlier_in_hand, mark_handled
 
 log = logging.getLogger(__name__)
 
-# How long an update waits for an earlier one of its chat that another replica holds.
-ORDER_WAIT = timedelta(seconds=10)
+# How long an update waits for an earlier one of its chat that another replica has claimed.
+# It covers the moment between that claim and the chat lock, which is then the queue; kept
+# short because a replica killed mid-update leaves its claim unhandled and holds the next tap.
+ORDER_WAIT = timedelta(seconds=3)
 
 
 def _kind(update: Update) -> str:
