@@ -117,10 +117,18 @@ class ReplicaWorld:
         tb: TracebackType | None,
     ) -> None:
         await self.poster.stop()
-        for proc in [*self.procs.values(), self.nginx]:
-            if proc is not None and proc.returncode is None:
+        for proc in self.procs.values():
+            if proc.returncode is None:
                 proc.kill()
                 await proc.wait()
+        if self.nginx is not None and self.nginx.returncode is None:
+            # SIGTERM, not SIGKILL: nginx's master then stops its workers (SIGKILL orphans them).
+            self.nginx.terminate()
+            try:
+                await asyncio.wait_for(self.nginx.wait(), 10)
+            except TimeoutError:
+                self.nginx.kill()
+                await self.nginx.wait()
         await self.server.stop()
         engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         try:
