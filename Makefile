@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PLAN ?= plans/nst-city-2565.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit install bench drill clean
+.PHONY: run test lint typecheck unit install bench drill drill-replicas clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(STAMP)
 # The SIGKILL drill (the other drills run in `make test`, tests/drills).
 drill: $(STAMP)
 	$(BIN)/python -m bench.drill_kill
+
+# Three webhook replicas behind nginx on PostgreSQL (TEST_DATABASE_URL, else the local server's
+# postgres database as admin), leader and another replica SIGKILLed; one JSON line at the end.
+drill-replicas: $(STAMP)
+	$(BIN)/python -m bench.drill_replicas
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

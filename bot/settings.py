@@ -19,6 +19,8 @@ from storage.db import DatabaseUrlError, check_database_url
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 # Telegram usernames: 5-32 characters, letters, digits and underscores, starting with a letter.
 USERNAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
+# setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and - (Bot API).
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -59,6 +61,16 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Only the command line needs it (for invitation links); empty: asked from Telegram (getMe).
     bot_username: str = ""
+    # Webhook mode (`ita-followup run --webhook`): Telegram posts updates to WEBHOOK_URL, which
+    # the reverse proxy forwards to WEBHOOK_LISTEN:WEBHOOK_PORT (docs/operations.md).
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    # /healthz, /readyz and /metrics in polling mode (0: off); in webhook mode they are served
+    # on the webhook port as well.
+    health_listen: str = "127.0.0.1"
+    health_port: int = Field(default=0, ge=0, le=65535)
 
     @field_validator("bot_username")
     @classmethod
@@ -159,6 +171,22 @@ class Settings(BaseSettings):
             # A local Bot API server serves files of up to 2000 MB.
             max_file_bytes=(2000 if self.telegram_local_mode else 20) * 1024 * 1024,
         )
+
+    def webhook(self) -> tuple[str, str]:
+        """(WEBHOOK_URL, WEBHOOK_SECRET) for webhook mode, or ConfigError saying what to set."""
+        parsed = urlparse(self.webhook_url)
+        if parsed.scheme != "https" or not parsed.netloc:
+            raise ConfigError(
+                "WEBHOOK_URL must be the public https URL Telegram posts updates to, "
+                "such as https://bot.example.go.th/telegram (see docs/operations.md)"
+            )
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not SECRET_PATTERN.match(secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -; "
+                "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return self.webhook_url, secret
 
     def token(self) -> str:
         """The bot token, or ConfigError naming TELEGRAM_BOT_TOKEN."""

@@ -22,7 +22,21 @@ office() {
         echo "system-deps: could not install libreoffice-writer-nogui; PDF reports need it (apt-get install libreoffice-writer-nogui)" >&2
     fi
 }
-trap office EXIT
+# nginx (Debian nginx-light) is the reverse proxy of deploy/ and of `make drill-replicas`.
+# Best effort too: only that drill needs it here (it says how to install it when missing).
+proxy() {
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] && return 0
+    [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 || return 0
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light \
+        >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light \
+            >/dev/null 2>&1; }; then
+        echo "system-deps: installed nginx-light (reverse proxy for the replica drill)"
+    else
+        echo "system-deps: could not install nginx-light; make drill-replicas needs it (apt-get install nginx-light)" >&2
+    fi
+}
+trap 'proxy; office' EXIT
 
 if [ -f "$FONT" ] || { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi -e laksaman -e "TH Sarabun New"; }; then
     exit 0

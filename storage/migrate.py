@@ -31,6 +31,15 @@ def alembic_config() -> Config:
     return cfg
 
 
+def known_revisions() -> set[str]:
+    """Every revision this code has a migration for."""
+    revisions = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        if (found := _REVISION.search(script.read_text(encoding="utf-8"))) is not None:
+            revisions.add(found[1])
+    return revisions
+
+
 def head_revision() -> str:
     """The newest revision this code knows: the one no other revision comes down from."""
     revisions, parents = set(), set()

@@ -23,7 +23,15 @@ from storage.migrate import current_revision, upgrade
 
 def register(sub: Any) -> None:
     """Add `run`, `db upgrade|current` and `plan import|show` to the CLI's subparsers."""
-    sub.add_parser("run", help="start the bot (long polling)").set_defaults(run_bot=run_bot)
+    run = sub.add_parser("run", help="start the bot (long polling, or --webhook for replicas)")
+    run.add_argument(
+        "--webhook",
+        dest="run_bot",
+        action="store_const",
+        const=run_webhook,
+        help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET...) instead of polling",
+    )
+    run.set_defaults(run_bot=run_bot)
     db = subcommands(sub, "db", "database schema", "db_command")
     upgrade_db = db.add_parser("upgrade", help="migrate the database to the newest schema")
     command(upgrade_db, _db_upgrade, migrated=False)
@@ -52,12 +60,25 @@ def register(sub: Any) -> None:
 EXIT_TOKEN_REJECTED = 3
 
 
-def run_bot(settings: Settings) -> int:
-    """Start the bot and poll until SIGINT or SIGTERM."""
+def run_webhook(settings: Settings) -> int:
+    """Start the bot in webhook mode (a replica) until SIGINT or SIGTERM."""
+    return run_bot(settings, webhook=True)
+
+
+def run_bot(settings: Settings, *, webhook: bool = False) -> int:
+    """Start the bot and poll (or serve the webhook) until SIGINT or SIGTERM."""
     # Imported late: PTB is slow to import.
     from bot.telegram.app import TokenRejected, build_application, connect
+    from bot.telegram.serving import (
+        ProcessRefused,
+        claim_process,
+        refuse_polling_over_webhook,
+        serve,
+    )
 
     settings.token()
+    if webhook:
+        settings.webhook()  # ConfigError (one line) before anything starts
 
     async def check(*, migrated: bool) -> None:
         engine = create_engine(settings.database_url)
@@ -85,10 +106,21 @@ def run_bot(settings: Settings) -> int:
     except KeyboardInterrupt:  # stopped while still waiting for Telegram
         loop.close()
         return 0
+    try:
+        # Held as long as the application lives; the kernel and PostgreSQL let go at exit.
+        application.bot_data["process_claim"] = loop.run_until_complete(
+            claim_process(settings, webhook=webhook)
+        )
+        if not webhook:
+            loop.run_until_complete(refuse_polling_over_webhook(application.bot))
+    except ProcessRefused as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        loop.close()
+        return 2
     # Said once the token is known good, so that a rejected token stays the only line.
     loop.run_until_complete(check(migrated=True))
-    # run_polling stops cleanly on SIGINT and SIGTERM (its default stop_signals).
-    application.run_polling(allowed_updates=["message", "callback_query"])
+    # PTB stops cleanly on SIGINT and SIGTERM (its default stop_signals).
+    serve(application, settings, webhook=webhook)
     return 0
 
 

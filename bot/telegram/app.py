@@ -19,13 +19,16 @@ from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.archiving import RUNNER_KEY, ArchiveRunner, install_archiver
 from bot.telegram.context import CONTEXT_TYPES, install
+from bot.telegram.health import ENGINE_KEY
 from bot.telegram.limiter import OutgoingLimiter
 from bot.telegram.menus import STRANGER_COMMANDS, menu
 from bot.telegram.ordering import PerChatProcessor
+from bot.telegram.replicas import UpdateGuard
 from bot.telegram.ticker import install_purge, install_tick
 from bot.texts import CATALOGS
 from bot.usecases.core import Core
 from storage.db import session_factory
+from storage.locks import ChatLocks, Leadership
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -97,7 +100,12 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application; tests pass fake requests and a clock, production the real ones."""
     # PTB logs the API URL (with the token) and call parameters at DEBUG: redact them all.
-    secrets_filter.install_from(settings.token(), settings.database_url)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    secrets_filter.install_from(settings.token(), settings.database_url, [secret] if secret else [])
+    core = Core(sessions=session_factory(engine), rules=settings.rules(), clock=clock)
+    # Replicas (issue 17): each update once, a chat's in order; only the leader ticks.
+    guard = UpdateGuard(core, ChatLocks(settings.database_url))
+    leadership = Leadership(settings.database_url)
     builder = (
         ApplicationBuilder()
         .token(settings.token())
@@ -106,9 +114,9 @@ def build_application(
         .local_mode(settings.telegram_local_mode)
         # Throughput (issue 16): one outgoing limiter, replies before scheduled notices
         # (bot/telegram/limiter.py); different chats' updates side by side, one chat's in
-        # order (bot/telegram/ordering.py).
+        # order (bot/telegram/ordering.py), each through the replicas' guard (issue 17).
         .rate_limiter(OutgoingLimiter())
-        .concurrent_updates(PerChatProcessor())
+        .concurrent_updates(PerChatProcessor(guard=guard))
         .post_init(_post_init)
         .context_types(CONTEXT_TYPES)
     )
@@ -121,14 +129,15 @@ def build_application(
         runner = app.bot_data.get(RUNNER_KEY)
         if isinstance(runner, ArchiveRunner):
             await runner.drain()  # a download in flight finishes and is recorded
+        await leadership.close()  # another replica takes the tick at its next one
         await engine.dispose()
 
     builder = builder.post_shutdown(_post_shutdown)
     application = builder.build()
-    core = Core(sessions=session_factory(engine), rules=settings.rules(), clock=clock)
     install(application, core, settings)
+    application.bot_data[ENGINE_KEY] = engine  # for /readyz (bot.telegram.health)
     handlers.register(application)
-    install_tick(application, core, settings)
+    install_tick(application, core, settings, leadership)
     install_archiver(application, core, settings)
-    install_purge(application, core, settings)
+    install_purge(application, core, settings, leadership)
     return application

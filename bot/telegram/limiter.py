@@ -25,6 +25,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.telegram import metrics
 from bot.telegram.pacing import Chat, Lane, Pacing, Ticket
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class OutgoingLimiter(BaseRateLimiter[Lane]):
         """Count a 429 and pause the chat, or everything if another chat was refused lately."""
         now = self._clock()
         self.http_429 += 1
+        metrics.HTTP_429.inc()
         until = now + retry_after
         last, self._last_429 = self._last_429, (now, chat)
         window = self.pacing.limits.window + self.pacing.jitter.margin

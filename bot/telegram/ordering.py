@@ -21,6 +21,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.telegram.replicas import UpdateGuard
+
 # Handlers running at once (each holds a database session for part of its run).
 RUNNING = 16
 WAITING = 4096
@@ -38,9 +40,11 @@ def chat_key(update: object) -> int | None:
 class PerChatProcessor(BaseUpdateProcessor):
     """Runs at most `running` updates at once; a chat's next update starts when its last ended."""
 
-    def __init__(self, running: int = RUNNING, waiting: int = WAITING) -> None:
+    def __init__(
+        self, running: int = RUNNING, waiting: int = WAITING, guard: UpdateGuard | None = None
+    ) -> None:
         super().__init__(max_concurrent_updates=waiting)
-        self.running = running
+        self.running, self.guard = running, guard
         self._slots = asyncio.Semaphore(running)
         self._chats: dict[int, deque[asyncio.Future[None]]] = {}
 
@@ -48,7 +52,7 @@ class PerChatProcessor(BaseUpdateProcessor):
         """Wait for the chat's turn and a free slot, then run the update's handlers."""
         key = chat_key(update)
         if key is None:
-            await self._run(coroutine)
+            await self._run(update, coroutine)
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue = self._chats.setdefault(key, deque())
@@ -56,7 +60,7 @@ class PerChatProcessor(BaseUpdateProcessor):
         try:
             if queue[0] is not turn:
                 await turn
-            await self._run(coroutine)
+            await self._run(update, coroutine)
         finally:
             if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == (
                 inspect.CORO_CREATED
@@ -69,9 +73,12 @@ class PerChatProcessor(BaseUpdateProcessor):
             elif head and not queue[0].done():
                 queue[0].set_result(None)
 
-    async def _run(self, coroutine: Awaitable[Any]) -> None:
+    async def _run(self, update: object, coroutine: Awaitable[Any]) -> None:
         async with self._slots:
-            await coroutine
+            if self.guard is None:
+                await coroutine
+            else:  # once across replicas, and in order across them (bot/telegram/replicas.py)
+                await self.guard.around(update, coroutine)
 
     @property
     def busy_chats(self) -> int:
@@ -82,4 +89,6 @@ class PerChatProcessor(BaseUpdateProcessor):
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to release: PTB waits for the running updates before this."""
+        """Close the guard's chat locks (PTB waits for the running updates before this)."""
+        if self.guard is not None:
+            await self.guard.chat_locks.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -11,11 +12,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.settings import Settings
+from bot.telegram import metrics
 from bot.telegram.delivery import TelegramDelivery
 from bot.usecases import privacy
 from bot.usecases.core import Core
 from scheduler.tick import TickConfig, TickState, tick
 from scheduler.workdays import WorkCalendar
+from storage.locks import Leadership
+from storage.updates import forget_updates
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,10 @@ PURGE_EVERY = dt.timedelta(days=1)
 
 
 def install_purge(
-    application: Application[Any, Any, Any, Any, Any, Any], core: Core, settings: Settings
+    application: Application[Any, Any, Any, Any, Any, Any],
+    core: Core,
+    settings: Settings,
+    leadership: Leadership | None = None,
 ) -> Job[Any] | None:
     """Once a day, purge what the retention setting says is kept no longer (PDPA)."""
     if not settings.scheduler_enabled or application.job_queue is None:
@@ -50,6 +57,10 @@ def install_purge(
 
     async def run_purge(_: ContextTypes.DEFAULT_TYPE) -> None:
         try:
+            if leadership is not None and not await leadership.lead():
+                return  # the tick's leader purges
+            async with core.sessions.begin() as session:
+                await forget_updates(session, core.now())
             done = await privacy.purge(core, days)
         except (SQLAlchemyError, OSError) as exc:  # the database is away: tomorrow again
             log.warning("privacy purge skipped (%s)", type(exc).__name__)
@@ -67,7 +78,10 @@ def install_purge(
 
 
 def install_tick(
-    application: Application[Any, Any, Any, Any, Any, Any], core: Core, settings: Settings
+    application: Application[Any, Any, Any, Any, Any, Any],
+    core: Core,
+    settings: Settings,
+    leadership: Leadership | None = None,
 ) -> Job[Any] | None:
     """Schedule the tick every SCHEDULER_TICK_SECONDS; the core's clock gives its `now`."""
     if not settings.scheduler_enabled or application.job_queue is None:
@@ -78,8 +92,15 @@ def install_tick(
     sessions = core.sessions
     deliver = TelegramDelivery(application.bot, core)
     state = TickState()
+    lag = TickLag(settings.scheduler_tick_seconds)
 
     async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:
+        # Replicas: only the one holding the leader lock ticks (storage/locks.py).
+        leads = leadership is None or await leadership.lead()
+        metrics.TICK_LEADER.set(1 if leads else 0)
+        if not leads:
+            return
+        lag.started()
         try:
             await tick(sessions, core.now(), deliver, config, calendar, state)
         except (SQLAlchemyError, OSError) as exc:
@@ -111,3 +132,18 @@ def every_tick(
         name=name,
         job_kwargs={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
     )
+
+
+class TickLag:
+    """Measures how late each tick starts after the one before plus the interval (a metric)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._last: float | None = None
+
+    def started(self) -> None:
+        """A tick starts now: record its lag behind schedule."""
+        now = time.monotonic()
+        if self._last is not None:
+            metrics.TICK_LAG.set(max(0.0, now - self._last - self.interval))
+        self._last = now

@@ -26,6 +26,7 @@ from storage.models.rounds import (
     Round,
     RoundItem,
 )
+from storage.models.updates import ProcessedUpdate
 
 __all__ = [
     "DECISIONS",
@@ -52,6 +53,7 @@ __all__ = [
     "PendingReview",
     "Person",
     "Plan",
+    "ProcessedUpdate",
     "Report",
     "Review",
     "Round",

@@ -48,6 +48,10 @@ class FakeState:
         self.menu_buttons: dict[int | None, JSON] = {}
         self.stats: dict[str, int] = {"sent": 0, "429": 0, "5xx": 0, "timeouts": 0, "403": 0}
         self._updates: list[JSON] = []
+        # setWebhook's url and secret_token; empty: no webhook (getUpdates works).
+        self.webhook: JSON = {}
+        # Tests post to a plain-http webhook on 127.0.0.1 (Telegram insists on https).
+        self.webhook_plain_http = False
         self._next_update_id = 1
         self._poll_generation = 0
         self._ids = itertools.count(1)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
-from .objects import CONFLICT, JSON, URL_RE, ApiError, FileTuple, buttons, utf16_len
+from .objects import CONFLICT, JSON, URL_RE, WEBHOOK_ACTIVE, ApiError, FileTuple, buttons, utf16_len
 from .state import FakeState
 
 
@@ -131,6 +132,9 @@ class Updates(FakeState):
 
     # ------------------------------------------------------------------ methods
     async def _m_getUpdates(self, p: JSON, files: dict[str, FileTuple]) -> list[JSON]:
+        if self.webhook.get("url"):
+            # Telegram's words when a webhook is set.
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = int(p.get("offset") or 0)
         if offset < 0:
             self._updates = self._updates[offset:]
@@ -150,10 +154,28 @@ class Updates(FakeState):
                 raise ApiError(409, CONFLICT)
         return self._updates[: int(p.get("limit") or 100)]
 
+    async def _m_setWebhook(self, p: JSON, files: dict[str, FileTuple]) -> bool:
+        url = str(p.get("url") or "")
+        if url and not url.startswith("https://") and not self.webhook_plain_http:
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        secret = p.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        if p.get("drop_pending_updates"):
+            self._updates.clear()
+        self.webhook = {"url": url, "secret_token": secret} if url else {}
+        self._wake_pollers()
+        return True
+
     async def _m_deleteWebhook(self, p: JSON, files: dict[str, FileTuple]) -> bool:
         if p.get("drop_pending_updates"):
             self._updates.clear()
+        self.webhook = {}
         return True
 
     async def _m_getWebhookInfo(self, p: JSON, files: dict[str, FileTuple]) -> JSON:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        pending = len(self._updates)
+        info: JSON = {"url": self.webhook.get("url", ""), "has_custom_certificate": False}
+        return info | {"pending_update_count": pending}

@@ -1,0 +1,109 @@
+"""Replicas behave as one bot: each update handled once, one chat's updates in order.
+
+`UpdateGuard.around` wraps the handling of one update (bot/telegram/ordering.py calls it,
+inside that process's per-chat order and its bound on concurrency):
+1. the chat's in-process lock, taken before anything awaits, so this replica keeps arrival order;
+2. the update id is claimed in the database: a re-delivery (Telegram's, or one another replica
+   took) is refused and not handled;
+3. if an earlier update of the chat is still in hand on another replica, wait for it (bounded:
+   a replica killed mid-update never finishes it);
+4. the chat's PostgreSQL transaction lock across replicas, around the handling itself.
+Without a database answer the update is handled anyway: the handlers answer politely then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+
+from bot.telegram import metrics
+from bot.usecases.core import Core
+from storage.locks import ChatLocks
+from storage.updates import claim_update, earlier_in_hand, mark_handled
+
+log = logging.getLogger(__name__)
+
+# How long an update waits for an earlier one of its chat that another replica has claimed.
+# It covers the moment between that claim and the chat lock, which is then the queue; kept
+# short because a replica killed mid-update leaves its claim unhandled and holds the next tap.
+ORDER_WAIT = timedelta(seconds=3)
+
+
+def _kind(update: Update) -> str:
+    return "callback" if update.callback_query is not None else "message"
+
+
+class UpdateGuard:
+    """Dedup, order and count the handling of updates (see the module's docstring)."""
+
+    def __init__(
+        self,
+        core: Core,
+        chat_locks: ChatLocks,
+        *,
+        order_wait: timedelta = ORDER_WAIT,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.core, self.chat_locks = core, chat_locks
+        self.order_wait, self._sleep = order_wait, sleep
+
+    async def around(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle `update` by awaiting `coroutine`, unless it was taken already."""
+        if not isinstance(update, Update) or update.effective_chat is None:
+            await coroutine  # updates without a chat (and custom ones) need no order
+            return
+        chat_id, started = update.effective_chat.id, time.perf_counter()
+        async with self.chat_locks.local(chat_id):
+            if not await self._claim(update.update_id, chat_id):
+                metrics.UPDATES.labels(outcome="refused").inc()
+                log.info("update %s was taken already (re-delivered); ignored", update.update_id)
+                if asyncio.iscoroutine(coroutine):
+                    coroutine.close()  # never awaited on purpose
+                return
+            await self._after_earlier(update.update_id, chat_id)
+            try:
+                async with self.chat_locks.across_replicas(chat_id):
+                    await coroutine
+            finally:
+                await self._handled(update.update_id)
+                metrics.UPDATES.labels(outcome="handled").inc()
+                metrics.LATENCY.labels(kind=_kind(update)).observe(time.perf_counter() - started)
+
+    async def _claim(self, update_id: int, chat_id: int) -> bool:
+        try:
+            async with self.core.sessions.begin() as session:
+                return await claim_update(session, update_id, chat_id, self.core.now())
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning(
+                "update %s not recorded (%s); handled anyway", update_id, type(exc).__name__
+            )
+            return True
+
+    async def _after_earlier(self, update_id: int, chat_id: int) -> None:
+        """Wait, at most `order_wait`, while another replica handles an earlier update."""
+        since = self.core.now() - self.order_wait
+        deadline = time.monotonic() + self.order_wait.total_seconds()
+        delay = 0.02
+        while time.monotonic() < deadline:
+            try:
+                async with self.core.sessions() as session:
+                    if not await earlier_in_hand(session, chat_id, update_id, since):
+                        return
+            except (SQLAlchemyError, OSError):
+                return
+            await self._sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    async def _handled(self, update_id: int) -> None:
+        try:
+            async with self.core.sessions.begin() as session:
+                await mark_handled(session, update_id, self.core.now())
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("update %s handled, not marked (%s)", update_id, type(exc).__name__)

@@ -1,0 +1,65 @@
+"""Which Telegram updates were taken: claim once by update id, order a chat's, forget after a day.
+
+Telegram re-delivers an update when a webhook request fails or times out, and a replica behind
+the proxy may be given one another replica already took. The update id's primary key makes
+"handle once" the database's job, as delivery keys do for sends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ProcessedUpdate
+
+# How long update ids are kept: Telegram gives up re-delivering an update within a day.
+KEEP_FOR = timedelta(days=1)
+
+
+async def claim_update(
+    session: AsyncSession, update_id: int, chat_id: int | None, now: datetime
+) -> bool:
+    """Record the update as taken; False if it was taken before (a re-delivery)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, chat_id=chat_id, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(ProcessedUpdate.update_id)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> None:
+    """The update's handling has ended (answered, refused or failed)."""
+    await session.execute(
+        update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(handled_at=now)
+    )
+
+
+async def earlier_in_hand(
+    session: AsyncSession, chat_id: int, update_id: int, since: datetime
+) -> bool:
+    """Whether an earlier update of the chat, claimed after `since`, is still being handled."""
+    q = select(
+        exists().where(
+            ProcessedUpdate.chat_id == chat_id,
+            ProcessedUpdate.update_id < update_id,
+            ProcessedUpdate.handled_at.is_(None),
+            ProcessedUpdate.claimed_at > since,
+        )
+    )
+    return bool(await session.scalar(q))
+
+
+async def forget_updates(session: AsyncSession, now: datetime) -> int:
+    """Delete update ids claimed more than a day ago; how many."""
+    result = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.claimed_at < now - KEEP_FOR)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
