@@ -33,6 +33,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduler.escalation import sync_escalations
 from scheduler.outcomes import Deliver
 from scheduler.planner import earliest_live_end
 from scheduler.schedule import load_schedule
@@ -74,6 +75,7 @@ async def tick(
                 session, plan, calendar, config.planner, config.tz, materialize=True
             )
             await sync_plan(session, schedule, now, config, report)
+            await sync_escalations(session, schedule, now, config, calendar, report)
         report.stale_skipped = await store.skip_stale(session, now)
     async with sessions() as session:
         due = await store.due_deliveries(

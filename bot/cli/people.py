@@ -29,8 +29,14 @@ def register(sub: Any) -> None:
     """Add the people subcommands to the top-level subparsers."""
     invite = subcommands(sub, "invite", "one-time invitation links", "invite_command")
     create = invite.add_parser("create", help="make a one-time invitation link")
-    create.add_argument("--role", required=True, help="admin, coordinator, head or member")
-    create.add_argument("--division", help="division code for heads and members, e.g. FIN")
+    create.add_argument(
+        "--role", required=True, help="admin, coordinator, supervisor, head or member"
+    )
+    create.add_argument(
+        "--division",
+        help="division code for heads and members, e.g. FIN; for a supervisor the divisions "
+        "overseen, comma-separated (FIN,ENG), or all",
+    )
     create.add_argument("--expires", default="7d", help="lifetime: 7d, 12h, 30m (default 7d)")
     command(create, _create)
     revoke = invite.add_parser("revoke", help="withdraw an unused invitation")
@@ -90,6 +96,11 @@ def _invite_error(refusal: Refused, division: str | None) -> CliError:
     values = refusal.values
     listed = values.get("codes", ())
     codes = ", ".join(str(c) for c in listed) if isinstance(listed, tuple) else ""
+    if refusal.reason == "needs_division" and values["role"] == "supervisor":
+        return CliError(
+            "--role supervisor needs --division CODE[,CODE...] (the divisions overseen) "
+            f"or --division all; codes: {codes}"
+        )
     if refusal.reason == "needs_division":
         return CliError(f"--role {values['role']} needs --division CODE (one of {codes})")
     if refusal.reason == "org_wide":
@@ -113,6 +124,8 @@ async def _create(args: argparse.Namespace, app: CliApp) -> int:
     username = await bot_username(settings)
     r = made.role
     where = f" of {r.division_code} ({r.division_name_th})" if r.division_code else ""
+    if made.oversees:
+        where = f" overseeing {', '.join(made.oversees)}"
     print(f"invitation {made.id} created: {role}{where}")
     print(f"expires: {_when(made.expires_at, settings)} ({settings.timezone})")
     print(f"token:   {made.token}")

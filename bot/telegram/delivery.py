@@ -16,10 +16,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.notices import Rendered, Renderer
+from bot.telegram.views.escalation import escalation_view
 from bot.telegram.views.review import notice_view
-from bot.usecases import reviews, rounds
+from bot.usecases import escalation, reviews, rounds
 from bot.usecases.core import Core
 from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
+from storage.oversight import ESCALATION
 from storage.reviews import RETURN_NOTICE
 
 log = logging.getLogger(__name__)
@@ -116,9 +118,13 @@ class TelegramDelivery:
     async def _render(self, out: Outgoing) -> Rendered | None:
         """What the delivery says, read as it is sent (None: what it was about is gone)."""
         lang = out.language if out.language in ("th", "en") else "th"
+        tz = self.core.rules.tz
         if out.kind == RETURN_NOTICE:  # a returned answer (bot.usecases.reviews)
             data = await reviews.return_notice(self.core, out)
-            return Rendered(*notice_view(data, lang, self.core.rules.tz)) if data else None
+            return Rendered(*notice_view(data, lang, tz)) if data else None
+        if out.kind == ESCALATION:  # silent divisions, to a supervisor (bot.usecases.escalation)
+            told = await escalation.escalation_notice(self.core, out)
+            return Rendered(*escalation_view(told, lang, tz)) if told else None
         notice = await rounds.notice(self.core, out)
         return self.renderer.render(notice, out.language) if notice is not None else None
 

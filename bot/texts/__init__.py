@@ -6,10 +6,18 @@ import string
 from collections.abc import Mapping
 from types import ModuleType
 
-from bot.texts import answer, en, enrol, evidence, reports, review, rounds, th
+from bot.texts import answer, cover, en, enrol, evidence, reports, review, rounds, th
 
 # Each feature keeps its texts in its own module (TH and EN dicts) beside the core catalog.
-FEATURE_MODULES: tuple[ModuleType, ...] = (answer, enrol, evidence, reports, review, rounds)
+FEATURE_MODULES: tuple[ModuleType, ...] = (
+    answer,
+    cover,
+    enrol,
+    evidence,
+    reports,
+    review,
+    rounds,
+)
 
 
 def _merge(lang: str, core: Mapping[str, str]) -> dict[str, str]:

@@ -1,7 +1,16 @@
 """All tables; importing this module registers every model on `Base.metadata`."""
 
 from storage.models.base import Base
-from storage.models.people import ORG_WIDE_ROLES, ROLES, AuditEvent, Invite, Membership, Person
+from storage.models.cover import Oversight, StandIn
+from storage.models.people import (
+    ORG_WIDE_ROLES,
+    ROLES,
+    SUPERVISOR,
+    AuditEvent,
+    Invite,
+    Membership,
+    Person,
+)
 from storage.models.plan import (
     AssessmentIndicator,
     Division,
@@ -33,6 +42,7 @@ __all__ = [
     "ROLES",
     "ROUND_KINDS",
     "STATUSES",
+    "SUPERVISOR",
     "AssessmentIndicator",
     "AuditEvent",
     "Base",
@@ -48,6 +58,7 @@ __all__ = [
     "Meeting",
     "Membership",
     "Organization",
+    "Oversight",
     "PendingReview",
     "Person",
     "Plan",
@@ -55,4 +66,5 @@ __all__ = [
     "Review",
     "Round",
     "RoundItem",
+    "StandIn",
 ]

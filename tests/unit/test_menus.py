@@ -35,6 +35,19 @@ def test_commands_per_role() -> None:
     )
     assert commands_for(["member"]) == member
     assert commands_for(["head"]) == member
+    supervisor = commands_for(["supervisor"])
+    assert supervisor == (
+        "start",
+        "help",
+        "whoami",
+        "summary",
+        "missing",
+        "history",
+        "export",
+        "language",
+        "privacy",
+        "mydata",
+    )
     coordinator = commands_for(["coordinator"])
     assert coordinator == (
         "start",
