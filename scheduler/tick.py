@@ -38,6 +38,7 @@ from scheduler.outcomes import Deliver
 from scheduler.planner import earliest_live_end
 from scheduler.schedule import load_schedule
 from scheduler.sending import TickState, record_kept, send_all
+from scheduler.standins import sync_away_summaries
 from scheduler.sync import REMINDER_KINDS, sync_plan
 from scheduler.tickconfig import TickConfig, TickReport
 from scheduler.workdays import WorkCalendar
@@ -76,6 +77,7 @@ async def tick(
             )
             await sync_plan(session, schedule, now, config, report)
             await sync_escalations(session, schedule, now, config, calendar, report)
+        await sync_away_summaries(session, now, config, report)
         report.stale_skipped = await store.skip_stale(session, now)
     async with sessions() as session:
         due = await store.due_deliveries(

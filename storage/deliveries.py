@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ORG_WIDE_ROLES, SUPERVISOR, Delivery, Membership, Person
 from storage.oversight import ESCALATION
+from storage.standins import AWAY_REASON, away_now
 
 # The roles a notice was recorded for: a division's notices go to its heads and members,
 # the others (digests) to coordinators and admins, escalations to supervisors. The same
@@ -205,6 +206,9 @@ async def begin_send(
     # removed after the notice was recorded gets nothing (and no stale division buttons).
     if not await _still_holds_role(session, delivery_id):
         await mark_final(session, delivery_id, "skipped", NO_LONGER_HOLDS)
+        return False
+    if await away_now(session, delivery_id, now):  # the stand-in gets the division's copy
+        await mark_final(session, delivery_id, "skipped", AWAY_REASON)
         return False
     result = await session.execute(
         update(Delivery)

@@ -16,13 +16,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.notices import Rendered, Renderer
+from bot.telegram.views.away import summary_view
 from bot.telegram.views.escalation import escalation_view
 from bot.telegram.views.review import notice_view
-from bot.usecases import escalation, reviews, rounds
+from bot.usecases import escalation, reviews, rounds, standins
 from bot.usecases.core import Core
 from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
 from storage.oversight import ESCALATION
 from storage.reviews import RETURN_NOTICE
+from storage.standins import AWAY_SUMMARY
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,9 @@ class TelegramDelivery:
         if out.kind == RETURN_NOTICE:  # a returned answer (bot.usecases.reviews)
             data = await reviews.return_notice(self.core, out)
             return Rendered(*notice_view(data, lang, tz)) if data else None
+        if out.kind == AWAY_SUMMARY:  # the head is back (bot.usecases.standins)
+            summary = await standins.away_summary(self.core, out)
+            return Rendered(*summary_view(summary, lang, tz)) if summary else None
         if out.kind == ESCALATION:  # silent divisions, to a supervisor (bot.usecases.escalation)
             told = await escalation.escalation_notice(self.core, out)
             return Rendered(*escalation_view(told, lang, tz)) if told else None

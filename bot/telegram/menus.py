@@ -20,6 +20,7 @@ ALL_COMMANDS = (
     "whoami",
     "report",
     "cancel",
+    "away",
     "summary",
     "missing",
     "history",
@@ -39,7 +40,7 @@ EVERYONE = frozenset({"start", "help", "whoami", "language", "privacy", "mydata"
 # Heads and members answer for their division and read its results.
 DIVISION_COMMANDS = frozenset({"report", "cancel", "summary", "history", "export"})
 # Heads also name a stand-in for the days they are away.
-HEAD_COMMANDS: frozenset[str] = frozenset()
+HEAD_COMMANDS = frozenset({"away"})
 # Supervisors read the divisions they oversee and nudge the silent ones among them.
 SUPERVISOR_COMMANDS = frozenset({"summary", "missing", "history", "export"})
 # Coordinators and admins read every division and manage people; they answer nothing

@@ -257,3 +257,15 @@ async def list_invitations(core: Core, *, open_only: bool = False) -> tuple[Invi
     """Invitations, newest first, with their state (for the operator)."""
     async with core.uow() as uow:
         return tuple(await list_invites(uow.session, now=core.now(), open_only=open_only))
+
+
+async def invite_stand_in(core: Core, actor: Actor) -> MadeInvite:
+    """/away: a head invites someone to join their division as a member (to stand in)."""
+    heads = [r.division_id for r in actor.roles if r.role == "head" and r.division_id]
+    if not heads:
+        raise await refused(core, actor, "awi")
+    async with core.uow() as uow:
+        division = await active_division(uow.session, heads[0])
+        if division is None:
+            raise await refused(core, actor, "awi", "stale", STALE)
+        return await _make(uow.session, core.now(), "member", division, by=actor)
