@@ -107,7 +107,9 @@ def _invite_error(refusal: Refused, division: str | None) -> CliError:
         return CliError(f"--role {values['role']} is organization-wide: leave out --division")
     if refusal.reason == "unknown_division":
         hint = codes or f"none yet: run `{PROG} plan import FILE` first"
-        return CliError(f"--division {division!r} is not an active division (codes: {hint})")
+        # A supervisor's list names only the codes that are wrong.
+        wrong = values.get("division", division)
+        return CliError(f"--division {wrong!r} is not an active division (codes: {hint})")
     return CliError(f"--role {values.get('role')!r} is not a role: use one of {', '.join(ROLES)}")
 
 
