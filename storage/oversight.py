@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import SUPERVISOR, Delivery, Membership, Oversight, Person
+from storage.models import SUPERVISOR, Delivery, Division, Membership, Oversight, Person
 
 # The delivery kind of a supervisor's notice of their silent divisions.
 ESCALATION = "escalation"
@@ -135,3 +135,18 @@ async def reminded(
         if division_id is not None and sent_at is not None:
             newest[(division_id, person_id)] = Reminded(division_id, name, kind, sent_at)
     return sorted(newest.values(), key=lambda r: (r.division_id, r.sent_at, r.name))
+
+
+async def overseen_codes(session: AsyncSession) -> dict[int, tuple[str, ...]]:
+    """Each active supervisor membership's overseen division codes ("all": every division)."""
+    rows = await session.execute(
+        select(Oversight.membership_id, Division.code)
+        .join(Membership, Membership.id == Oversight.membership_id)
+        .outerjoin(Division, Division.id == Oversight.division_id)
+        .where(Membership.revoked_at.is_(None))
+        .order_by(Oversight.membership_id, Division.position, Division.code)
+    )
+    found: dict[int, list[str]] = {}
+    for membership_id, code in rows.all():
+        found.setdefault(membership_id, []).append(code or "all")
+    return {m: tuple(codes) for m, codes in found.items()}

@@ -177,11 +177,14 @@ async def _list(args: argparse.Namespace, app: CliApp) -> int:
     return 0
 
 
-def _person(line: MemberLine, settings: Settings, with_role: bool = True) -> str:
+def _person(
+    line: MemberLine, settings: Settings, oversees: dict[int, tuple[str, ...]] | None = None
+) -> str:
     text = f"  - {line.name}" + (f" (@{line.username})" if line.username else "")
-    text += f" [person {line.person_id}, membership {line.membership_id}]"
-    if with_role:
-        text = f"{text} {line.role}"
+    text += f" [person {line.person_id}, membership {line.membership_id}] {line.role}"
+    codes = (oversees or {}).get(line.membership_id)
+    if codes:
+        text += f" of {', '.join(codes)}"
     if line.unreachable_since is not None:
         text += f"  UNREACHABLE since {_when(line.unreachable_since, settings)}"
     return text
@@ -192,8 +195,10 @@ async def _members(_: argparse.Namespace, app: CliApp) -> int:
     overview = await people.members_overview(app.core, people.OPERATOR)
     if not overview.divisions:
         raise CliError(f"no divisions yet: run `{PROG} plan import FILE` first")
+    oversees = await people.oversight_codes(app.core, people.OPERATOR)
     print("Organization-wide")
-    print("\n".join(_person(m, settings) for m in overview.org_wide) or "  (nobody yet)")
+    lines = [_person(m, settings, oversees) for m in overview.org_wide]
+    print("\n".join(lines) or "  (nobody yet)")
     for d in overview.divisions:
         print(f"{d.code} {d.name_th}")
         print("\n".join(_person(m, settings) for m in d.members) or "  (nobody yet)")

@@ -90,12 +90,17 @@ async def test_away_set_list_cancel_and_refusals(
 
 
 async def test_mydata_lists_oversight_and_ranges_and_forgetting_removes_them(
-    cli_env: str, sessions: Sessions
+    cli_env: str, sessions: Sessions, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await seed_plan(sessions)
     head = await enrol(sessions, 811, "head", "FIN")
     member = await enrol(sessions, 812, "member", "FIN")
     deputy = await enrol_supervisor(sessions, 813, ["FIN", "PALAD"])
+    await enrol_supervisor(sessions, 814, None, name="ปลัดเทศบาล")
+    assert await cli("members") == 0
+    listed = capsys.readouterr().out
+    assert "supervisor of PALAD, FIN" in listed and "ปลัดเทศบาล" in listed
+    assert "supervisor of all" in listed
     assert await cli("away", "set", "--person", str(head), "--stand-in", str(member), *WEEK) == 0
     async with sessions() as s:
         mine = await everything_about(s, await s.get_one(Person, head))
@@ -108,4 +113,5 @@ async def test_mydata_lists_oversight_and_ranges_and_forgetting_removes_them(
         await forget(s, await s.get_one(Person, deputy))
     async with sessions() as s:
         assert await s.scalar(select(func.count()).select_from(StandIn)) == 0
-        assert await s.scalar(select(func.count()).select_from(Oversight)) == 0
+        # Only the clerk's row is left (every division): the deputy's two are gone.
+        assert await s.scalar(select(func.count()).select_from(Oversight)) == 1
