@@ -77,8 +77,6 @@ async def everything_about(session: AsyncSession, person: Person) -> dict[str, A
     )
     notices = await session.scalars(select(Delivery).where(Delivery.person_id == person.id))
     reviews = await session.scalars(select(Review).where(Review.reviewer_id == person.id))
-    oversight = await oversight_rows(session, person.id)
-    away = await ranges(session, person_id=person.id)
     return {
         "person": _person(person),
         "roles": [
@@ -116,12 +114,26 @@ async def everything_about(session: AsyncSession, person: Person) -> dict[str, A
             }
             for r in reviews
         ],
+        **await _cover(session, person.id),
+        "audit": [{"at": _iso(e.at), "action": e.action, "detail": e.detail} for e in events],
+        "notices": [
+            {"kind": n.kind, "state": n.state, "due_at": _iso(n.due_at), "sent_at": _iso(n.sent_at)}
+            for n in notices
+        ],
+    }
+
+
+async def _cover(session: AsyncSession, person_id: int) -> dict[str, Any]:
+    """What the person oversees, and the ranges they were away in or stood in for."""
+    oversight = await oversight_rows(session, person_id)
+    away = await ranges(session, person_id=person_id)
+    return {
         "oversight": [
             {"membership_id": m, "division_id": d if d is not None else "all"} for m, d in oversight
         ],
         "stand_in_ranges": [
             {
-                "as": "head" if r.head_id == person.id else "stand_in",
+                "as": "head" if r.head_id == person_id else "stand_in",
                 "head_id": r.head_id,
                 "stand_in_id": r.stand_in_id,
                 "division_id": r.division_id,
@@ -130,11 +142,6 @@ async def everything_about(session: AsyncSession, person: Person) -> dict[str, A
                 "cancelled_at": _iso(r.cancelled_at),
             }
             for r in away
-        ],
-        "audit": [{"at": _iso(e.at), "action": e.action, "detail": e.detail} for e in events],
-        "notices": [
-            {"kind": n.kind, "state": n.state, "due_at": _iso(n.due_at), "sent_at": _iso(n.sent_at)}
-            for n in notices
         ],
     }
 
