@@ -95,6 +95,10 @@ async def test_a_head_away_for_a_week(engine: AsyncEngine, db_url: str, sessions
         head.send("/away")
         screen = await head.expect("ที่แต่งตั้งไว้แล้ว", buttons=True)
         await _refusals(head, member, ids, screen)
+        # "Invite someone": a one-time link to join FIN as a member (to stand in later).
+        head.press(screen, encode("awi"))
+        link = await head.expect("สร้างลิงก์เชิญแล้ว")
+        assert "ผู้ได้รับมอบหมาย – สำนักคลัง (FIN)" in _text(link)
         clock.now = bkk(2022, 1, 19, 9, 1)  # January's prompts
         await run_tick(app)
         prompt = await member.expect("ประจำเดือนมกราคม ๒๕๖๕", buttons=True)
