@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler.escalation import sync_escalations
 from scheduler.outcomes import Deliver
 from scheduler.planner import earliest_live_end
-from scheduler.schedule import load_schedule
+from scheduler.schedule import load_calendar, load_schedule
 from scheduler.sending import TickState, record_kept, send_all
 from scheduler.standins import sync_away_summaries
 from scheduler.sync import REMINDER_KINDS, sync_plan
@@ -61,6 +61,8 @@ async def tick(
 ) -> TickReport:
     """One pass: sync meetings, rounds and intents for `now`; skip the stale; send the due.
 
+    `calendar` gives the official holidays; the special ones are read from the database.
+
     Raises when the database fails; pass the same `state` to every tick so that outcomes it
     could not record are recorded by the next one.
     """
@@ -71,6 +73,8 @@ async def tick(
     # Before anything else: until these are recorded, their rows look in flight.
     await record_kept(sessions, state, config, report)
     async with sessions() as session, session.begin():
+        # Read every tick: a special holiday added at the command line counts from the next one.
+        calendar = await load_calendar(session, calendar)
         for plan in await _live_plans(session, now, config, calendar):
             schedule = await load_schedule(
                 session, plan, calendar, config.planner, config.tz, materialize=True

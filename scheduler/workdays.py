@@ -48,6 +48,19 @@ class WorkCalendar:
         # substitution days per year, and in-lieu days are listed in the year they fall in.
         self._cache: dict[tuple[int, str], holidays.HolidayBase] = {}
 
+    def with_holidays(self, extra: Mapping[date, str]) -> WorkCalendar:
+        """This calendar plus the special holidays `extra` (by day, with names).
+
+        The official holidays computed so far are shared, not computed again: the tick builds
+        one of these every run from the special holidays in the database.
+        """
+        merged = {**self._extra_holidays, **extra}
+        calendar = WorkCalendar(
+            merged, self._extra_workdays - merged.keys(), categories=self._categories
+        )
+        calendar._cache = self._cache
+        return calendar
+
     def _official(self, year: int, lang: str = "th") -> holidays.HolidayBase:
         key = (year, _HOLIDAYS_LANG[normalize_lang(lang)])
         if key not in self._cache:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.counting import division_ref, latest_report_id, measure_ref
-from storage.models import Division, Measure, Report, Round, RoundItem
-from storage.read_models import DivisionRef, MeasureRef
+from storage.models import Division, Measure, Report, Review, Round, RoundItem
+from storage.read_models import RETURNED, DivisionRef, MeasureRef
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class OwedItem:
     status: str | None
     answered_at: datetime | None
     late: bool
+    # A coordinator returned the answer that counts for more (its newest review says so).
+    returned: bool = False
 
     @property
     def answered(self) -> bool:
@@ -39,8 +41,17 @@ async def owed_items(
     session: AsyncSession, round_id: int, division_id: int | None = None
 ) -> list[OwedItem]:
     """Every item of a round (optionally one division's), with the answer that counts."""
+    # The counting answer's newest review decision (storage.reviews writes them).
+    decision = (
+        select(Review.decision)
+        .where(Review.report_id == Report.id)
+        .order_by(Review.id.desc())
+        .limit(1)
+        .correlate(Report)
+        .scalar_subquery()
+    )
     q = (
-        select(RoundItem, Measure, Report)
+        select(RoundItem, Measure, Report, decision)
         .join(Measure, Measure.id == RoundItem.measure_id)
         .outerjoin(Report, Report.id == latest_report_id())
         .where(RoundItem.round_id == round_id)
@@ -61,8 +72,9 @@ async def owed_items(
             status=report.status if report else None,
             answered_at=report.created_at if report else None,
             late=report.late if report else False,
+            returned=decision == RETURNED,
         )
-        for item, measure, report in rows
+        for item, measure, report, decision in rows
     ]
 
 

@@ -44,7 +44,7 @@ def division_ref(d: Division) -> DivisionRef:
 
 def measure_ref(m: Measure) -> MeasureRef:
     """The MeasureRef of a model row."""
-    return MeasureRef(id=m.id, seq=m.seq, title_th=m.title_th, title_en=m.title_en)
+    return MeasureRef(id=m.id, seq=m.seq, title_th=m.title_th, title_en=m.title_en, key=m.key)
 
 
 def _of_item(*conditions: ColumnElement[bool]) -> Any:
@@ -112,6 +112,26 @@ async def evidence_of(
     return {k: tuple(v) for k, v in found.items()}
 
 
+def _items_query(
+    round_ids: list[int],
+    measure_id: int | None,
+    measure_ids: Collection[int] | None,
+    division_ids: Collection[int] | None,
+) -> Any:
+    """The rounds' owed items (narrowed as asked) with the id of the answer that counts."""
+    latest = latest_report_id().label("report_id")
+    items = select(RoundItem.round_id, RoundItem.measure_id, RoundItem.division_id, latest).where(
+        RoundItem.round_id.in_(round_ids)
+    )
+    if measure_id is not None:
+        items = items.where(RoundItem.measure_id == measure_id)
+    if measure_ids is not None:
+        items = items.where(RoundItem.measure_id.in_(list(measure_ids)))
+    if division_ids is not None:
+        items = items.where(RoundItem.division_id.in_(list(division_ids)))
+    return items
+
+
 async def item_answers(
     session: AsyncSession,
     rounds: Sequence[RoundInfo],
@@ -119,8 +139,11 @@ async def item_answers(
     measure_id: int | None = None,
     division_ids: Collection[int] | None = None,
     with_text: bool = True,
+    measure_ids: Collection[int] | None = None,
 ) -> list[ItemAnswer]:
     """Owed items of the rounds (optionally one measure, some divisions) with counting answers.
+
+    `measure_ids` narrows to several measures (one measure across plan years, for history).
 
     One statement for the items and their latest reports, one more for evidence when
     `with_text` is set. Ordered by round (as given), measure seq, division in plan order.
@@ -128,15 +151,7 @@ async def item_answers(
     if not rounds:
         return []
     by_id = {r.id: r for r in rounds}
-    latest = latest_report_id().label("report_id")
-    items = select(RoundItem.round_id, RoundItem.measure_id, RoundItem.division_id, latest).where(
-        RoundItem.round_id.in_(list(by_id))
-    )
-    if measure_id is not None:
-        items = items.where(RoundItem.measure_id == measure_id)
-    if division_ids is not None:
-        items = items.where(RoundItem.division_id.in_(list(division_ids)))
-    sub = items.subquery()
+    sub = _items_query(list(by_id), measure_id, measure_ids, division_ids).subquery()
     q = (
         select(sub.c.round_id, Measure, Division, Report, Person.name)
         .join(Measure, Measure.id == sub.c.measure_id)

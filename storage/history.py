@@ -1,4 +1,8 @@
-"""How statuses moved round by round, for one measure or one division."""
+"""How statuses moved round by round, for one measure or one division.
+
+History crosses plan years: a measure's history covers the same measure (same key) in the
+organization's other plans, and a division's history keeps one row per measure key.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.counting import item_answers
 from storage.models import Round, RoundItem
-from storage.read_models import DivisionRef, History, HistoryRow, MeasureRef
+from storage.plan_queries import linked_measure_ids
+from storage.read_models import (
+    DivisionRef,
+    History,
+    HistoryRow,
+    ItemAnswer,
+    MeasureRef,
+    RoundInfo,
+)
 from storage.summary import round_query, round_row
 
 
@@ -25,8 +37,9 @@ async def history(
     if (measure_id is None) == (division_id is None):
         raise ValueError("history needs exactly one of measure_id and division_id")
     owed_rounds = select(RoundItem.round_id).distinct()
-    if measure_id is not None:
-        owed_rounds = owed_rounds.where(RoundItem.measure_id == measure_id)
+    measure_ids = await linked_measure_ids(session, measure_id) if measure_id is not None else None
+    if measure_ids is not None:
+        owed_rounds = owed_rounds.where(RoundItem.measure_id.in_(measure_ids))
     else:
         owed_rounds = owed_rounds.where(RoundItem.division_id == division_id)
     q = (
@@ -41,21 +54,35 @@ async def history(
         return None
     wanted = [division_id] if division_id is not None else division_ids
     items = await item_answers(
-        session, rounds, measure_id=measure_id, division_ids=wanted, with_text=False
+        session, rounds, measure_ids=measure_ids, division_ids=wanted, with_text=False
     )
     if not items:
         return None
+    rows = _rows(rounds, items)
+    first = next((i for i in items if i.measure.id == measure_id), items[0])
+    return History(
+        measure=first.measure if measure_id is not None else None,
+        division=first.division if division_id is not None else None,
+        rounds=rounds,
+        rows=rows,
+    )
+
+
+def _rows(rounds: tuple[RoundInfo, ...], items: list[ItemAnswer]) -> tuple[HistoryRow, ...]:
+    """One row per (measure key, division), a cell per round."""
+    # A measure carried into the next year stays one row, named as its newest round names it
+    # (items come oldest round first, so the last ref seen wins).
     column = {r.id: i for i, r in enumerate(rounds)}
-    cells: dict[tuple[int, int], list[str | None]] = {}
-    reviews: dict[tuple[int, int], list[str | None]] = {}
-    refs: dict[tuple[int, int], tuple[MeasureRef, DivisionRef]] = {}
+    cells: dict[tuple[str, int], list[str | None]] = {}
+    reviews: dict[tuple[str, int], list[str | None]] = {}
+    refs: dict[tuple[str, int], tuple[MeasureRef, DivisionRef]] = {}
     for item in items:
-        pair = (item.measure.id, item.division.id)
+        pair = (item.measure.lineage, item.division.id)
         refs[pair] = (item.measure, item.division)
         cells.setdefault(pair, [None] * len(rounds))[column[item.round.id]] = item.status
         state = item.answer.review_state if item.answer is not None else None
         reviews.setdefault(pair, [None] * len(rounds))[column[item.round.id]] = state
-    rows = tuple(
+    return tuple(
         HistoryRow(
             measure=refs[p][0],
             division=refs[p][1],
@@ -63,11 +90,4 @@ async def history(
             reviews=tuple(reviews[p]),
         )
         for p in sorted(refs, key=lambda p: (refs[p][0].seq, refs[p][1].order))
-    )
-    first = items[0]
-    return History(
-        measure=first.measure if measure_id is not None else None,
-        division=first.division if division_id is not None else None,
-        rounds=rounds,
-        rows=rows,
     )

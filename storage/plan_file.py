@@ -12,7 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 ALL = "ALL"
 SCHEMA_VERSION = 1
+# A measure key: letters, digits, "_", "-" or "." (e.g. budget-disclosure, m3), at most 64.
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 Cadence = Literal["monthly_meeting", "quarterly"]
+# `date` is also a key of `holidays:`; the type keeps its own name inside HolidaySpec.
+_Date = date
 
 
 class PlanFileError(ValueError):
@@ -114,6 +118,9 @@ class MeasureSpec(_Spec):
     """One entry of `measures:`."""
 
     seq: int = Field(ge=1)
+    # Links the measure to itself in other plan years (/history crosses years by it); a
+    # measure without one is keyed "m<seq>", so a file that never names keys keeps working.
+    key: str | None = Field(default=None, pattern=KEY_PATTERN)
     title_th: str = Field(min_length=1)
     title_en: str = ""
     actions_th: list[str] = Field(min_length=1)
@@ -121,6 +128,18 @@ class MeasureSpec(_Spec):
     period: PeriodSpec
     followup: FollowupSpec
     indicators: list[int] = []
+
+    @property
+    def measure_key(self) -> str:
+        """The stable key: the file's `key`, else "m" and the measure's number."""
+        return self.key if self.key is not None else f"m{self.seq}"
+
+
+class HolidaySpec(_Spec):
+    """One entry of the optional `holidays:`: a special non-working day the plan counts."""
+
+    date: _Date
+    name: str = Field(min_length=1, max_length=255)
 
 
 class PlanFile(_Spec):
@@ -133,6 +152,7 @@ class PlanFile(_Spec):
     divisions: list[DivisionSpec] = Field(min_length=1)
     meetings: MeetingsSpec
     measures: list[MeasureSpec] = Field(min_length=1)
+    holidays: list[HolidaySpec] = []
 
 
 class _PlanLoader(yaml.SafeLoader):
@@ -194,10 +214,14 @@ def _cross_check(plan: PlanFile) -> list[tuple[tuple[str | int, ...], str]]:
     known = set(codes)
     indicator_seqs = {ind.seq for ind in plan.assessment.indicators} if plan.assessment else set()
     seen: set[int] = set()
+    keys: dict[str, int] = {}
     for i, m in enumerate(plan.measures):
         if m.seq in seen:
             faults.append((("measures", i, "seq"), f"measure seq {m.seq} appears twice"))
         seen.add(m.seq)
+        if m.measure_key in keys:
+            faults.append((_key_loc(m, i), _key_twice(m, plan.measures[keys[m.measure_key]])))
+        keys.setdefault(m.measure_key, i)
         for j, code in enumerate(m.responsible):
             if code != ALL and code not in known:
                 faults.append(
@@ -212,7 +236,29 @@ def _cross_check(plan: PlanFile) -> list[tuple[tuple[str | int, ...], str]]:
                 faults.append(
                     (("measures", i, "indicators", j), f"no assessment indicator with seq {seq}")
                 )
+    faults.extend(_holiday_faults(plan))
     return faults
+
+
+def _holiday_faults(plan: PlanFile) -> list[tuple[tuple[str | int, ...], str]]:
+    """A day listed twice in `holidays:` (which name would it have?)."""
+    days = [h.date for h in plan.holidays]
+    return [
+        (("holidays", i, "date"), f"holiday {day} appears twice; list each day once")
+        for i, day in enumerate(days)
+        if days.index(day) != i
+    ]
+
+
+def _key_loc(m: MeasureSpec, i: int) -> tuple[str | int, ...]:
+    return ("measures", i, "key") if m.key is not None else ("measures", i, "seq")
+
+
+def _key_twice(m: MeasureSpec, first: MeasureSpec) -> str:
+    return (
+        f"measure key {m.measure_key} is also measure {first.seq}'s; each measure needs its own"
+        " key (a measure without `key` is keyed m<seq>)"
+    )
 
 
 def parse_plan_text(
@@ -242,6 +288,8 @@ def parse_plan_text(
                 msg = "missing; this key is required"
             elif err["type"] == "extra_forbidden":
                 msg = "unknown key; see the plan file format in README.md"
+            elif err["type"] == "string_pattern_mismatch" and loc[-1] == "key":
+                msg = "a measure key is letters, digits, _, - or . (at most 64), e.g. m3"
             elif err["type"] == "literal_error" and loc == ("schema_version",):
                 msg = f"unsupported schema_version; expected {SCHEMA_VERSION}"
             problems.append(_problem(path, root, loc, msg))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from storage.holidays import sync_plan_holidays
 from storage.models import (
     AssessmentIndicator,
     Division,
@@ -60,6 +61,8 @@ async def import_plan(
         plan = await _upsert_plan(session, org, spec, source, result)
         _sync_indicators(plan, spec, result)
         await _upsert_measures(session, plan, divisions, spec, result)
+        wanted = {h.date: h.name for h in spec.holidays}
+        result.changes += await sync_plan_holidays(session, plan.code, wanted, by=source)
         if result.changed:
             plan.imported_at = utcnow()
     return result
@@ -202,6 +205,7 @@ async def _upsert_measures(
             row,
             label,
             result,
+            key=m.measure_key,
             title_th=m.title_th,
             title_en=m.title_en,
             period_start=m.period.start,

@@ -12,14 +12,27 @@ from sqlalchemy.orm import selectinload
 from storage.models import Division, Measure, MeasureResponsibility, Plan
 
 
-async def current_plan(session: AsyncSession) -> Plan | None:
-    """The newest plan (highest fiscal year, then latest import), with its organization."""
+async def plan_by_id(session: AsyncSession, plan_id: int) -> Plan | None:
+    """A plan by id, with its organization (which plan is current: scheduler.plan_years)."""
     return await session.scalar(
-        select(Plan)
-        .options(selectinload(Plan.organization))
-        .order_by(Plan.fiscal_year_be.desc(), Plan.imported_at.desc())
-        .limit(1)
+        select(Plan).where(Plan.id == plan_id).options(selectinload(Plan.organization))
     )
+
+
+async def linked_measure_ids(session: AsyncSession, measure_id: int) -> list[int]:
+    """The measure and the same measure in the organization's other plans (same key)."""
+    measure = await session.get(Measure, measure_id)
+    if measure is None:
+        return []
+    if not measure.key:
+        return [measure_id]
+    org = select(Plan.organization_id).where(Plan.id == measure.plan_id).scalar_subquery()
+    q = (
+        select(Measure.id)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .where(Measure.key == measure.key, Plan.organization_id == org)
+    )
+    return list(await session.scalars(q))
 
 
 async def active_measures(session: AsyncSession, plan_id: int) -> Sequence[Measure]:
@@ -37,12 +50,14 @@ async def active_measures(session: AsyncSession, plan_id: int) -> Sequence[Measu
 
 
 async def plan_overview(
-    sessions: async_sessionmaker[AsyncSession], plan_code: str | None = None
+    sessions: async_sessionmaker[AsyncSession],
+    plan_code: str | None = None,
+    plan_id: int | None = None,
 ) -> dict[str, Any] | None:
-    """The plan with its active measures, actions, responsible divisions and cadence."""
+    """The plan (by code, else by id) with its active measures, divisions and cadence."""
     async with sessions() as session:
         if plan_code is None:
-            plan = await current_plan(session)
+            plan = await plan_by_id(session, plan_id) if plan_id is not None else None
         else:
             plan = await session.scalar(
                 select(Plan).where(Plan.code == plan_code).options(selectinload(Plan.organization))

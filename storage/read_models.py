@@ -67,6 +67,13 @@ class MeasureRef:
     seq: int
     title_th: str
     title_en: str
+    # Stable across plan years (storage.models.Measure.key); "" when unknown.
+    key: str = ""
+
+    @property
+    def lineage(self) -> str:
+        """What links the measure to itself in other plan years (its key, else its id)."""
+        return self.key or f"#{self.id}"
 
 
 # Pictures python-docx can place in a document (HEIC and WebP are only listed by name).

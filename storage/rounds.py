@@ -6,13 +6,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select, union, update
+from sqlalchemy import func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.answers import OwedItem, owed_items
 from storage.counting import division_ref
+from storage.meeting_moves import follow_close
 from storage.models import (
-    Delivery,
     Division,
     Measure,
     Meeting,
@@ -178,6 +178,8 @@ class SyncedRounds:
 
     by_key: dict[str, Round]
     made: int
+    # Answers whose late mark changed because their round's close moved.
+    remarked: int = 0
 
 
 async def upsert_rounds(
@@ -194,11 +196,12 @@ async def sync_rounds(
 
     Items are frozen when a round is created (a plan edited later does not change what was
     asked). A moved meeting moves the round's close, and with it the stale time of the
-    round's pending deliveries. Only the specs' rounds are read, not the plan's every round.
+    round's pending deliveries and its answers' late marks (storage.meeting_moves). Only the
+    specs' rounds are read, not the plan's every round.
     """
     specs = list(specs)
     existing = await rounds_of(session, plan_id, {s.key for s in specs}) if specs else {}
-    made = 0
+    made = remarked = 0
     for spec in specs:
         r = existing.get(spec.key)
         if r is None:
@@ -221,15 +224,10 @@ async def sync_rounds(
             existing[spec.key] = r
             continue
         if r.closes_at != spec.closes_at:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.round_id == r.id, Delivery.state == "pending")
-                .where(Delivery.stale_at == r.closes_at)
-                .values(stale_at=spec.closes_at)
-            )
+            remarked += await follow_close(session, r.id, r.closes_at, spec.closes_at)
         r.opens_at, r.closes_at, r.meeting_id = spec.opens_at, spec.closes_at, spec.meeting_id
     await session.flush()
-    return SyncedRounds(existing, made)
+    return SyncedRounds(existing, made, remarked)
 
 
 async def divisions_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Division]:

@@ -100,7 +100,7 @@ async def round_by_id(session: AsyncSession, round_id: int) -> RoundInfo | None:
 async def round_by_key(
     session: AsyncSession, key: str, plan_id: int | None = None
 ) -> RoundInfo | None:
-    """A round by its key ("2565-01", "2565-Q1"); the newest plan's when several have it."""
+    """A round by its key ("2565-01", "2565-Q1"): the plan's when given, else the newest plan's."""
     q = round_query().where(Round.key == key.strip().upper())
     if plan_id is not None:
         q = q.where(Round.plan_id == plan_id)
@@ -135,22 +135,26 @@ async def open_rounds(
 
 
 async def current_round(
-    session: AsyncSession, now: datetime, division_ids: Collection[int] | None = None
+    session: AsyncSession,
+    now: datetime,
+    division_ids: Collection[int] | None = None,
+    plan_id: int | None = None,
 ) -> RoundInfo | None:
     """The open round closing first, else the most recently closed one, else None.
 
     A division head passes their divisions: a round that asks them nothing is not theirs.
+    With `plan_id` (the current plan, scheduler.plan_years), that plan's open round comes
+    first, then another plan's open one (last year's quarter may still take answers), then
+    that plan's most recently closed round: a closed round of another year is never current.
     """
     opened = await open_rounds(session, now, division_ids)
-    if opened:
-        return opened[0]
-    q = _asking(
-        round_query()
-        .where(Round.closes_at <= now)
-        .order_by(Round.closes_at.desc(), Round.id.desc())
-        .limit(1),
-        division_ids,
-    )
+    own = [r for r in opened if plan_id is None or r.plan_id == plan_id]
+    if own or opened:
+        return (own or opened)[0]
+    q = round_query().where(Round.closes_at <= now)
+    if plan_id is not None:
+        q = q.where(Round.plan_id == plan_id)
+    q = _asking(q.order_by(Round.closes_at.desc(), Round.id.desc()).limit(1), division_ids)
     row = (await session.execute(q)).first()
     return round_row(row) if row else None
 

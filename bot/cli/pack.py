@@ -29,6 +29,9 @@ def register(sub: Any) -> None:
     which.add_argument(
         "--period", action="store_true", help="the whole plan period (the end-of-period report)"
     )
+    pack.add_argument(
+        "--plan", help="with --period: plan code (default: the current plan; see `plan list`)"
+    )
     pack.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip")
     command(pack, _pack_command)
 
@@ -41,6 +44,8 @@ def check_target(path: Path) -> None:
 
 
 def _refusal_line(refusal: Refused, key: str | None) -> CliError:
+    if refusal.reason == "no_plan" and refusal.values.get("plan"):
+        return CliError(f"no plan {refusal.values['plan']!r}; see `{PROG} plan list`")
     if refusal.reason == "no_plan":
         return CliError(f"no plan found: import one with `{PROG} plan import FILE`")
     return CliError(
@@ -67,9 +72,11 @@ def summary_line(result: PackResult) -> str:
 
 async def _pack_command(args: argparse.Namespace, app: CliApp) -> int:
     check_target(args.output)
+    if args.plan is not None and not args.period:
+        raise CliError("--plan goes with --period (a round key names its plan's round)")
     try:
         if args.period:
-            result = await pack_period(app.core, None, args.output)
+            result = await pack_period(app.core, None, args.output, plan_code=args.plan)
         else:
             round_ = await pack_round_by_key(app.core, args.round)
             result = await pack_round(app.core, None, round_, args.output)

@@ -1,8 +1,10 @@
-"""`ita-followup plan new` (next year's plan file) and the warning when no plan covers today."""
+"""Plan years on the command line: `plan list`, `plan new` (next year's plan file), and the
+warning when no plan covers today."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,12 @@ from bot.usecases import plans
 
 
 def register(plan: Any) -> None:
-    """Add `plan new` to the `plan` command group."""
+    """Add `plan list` and `plan new` to the `plan` command group."""
+    listing = plan.add_parser(
+        "list", help="every plan with its fiscal period and state (current, upcoming, past)"
+    )
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    command(listing, _plan_list)
     new = plan.add_parser("new", help="write next year's plan file from an imported plan")
     new.add_argument("--from", dest="source", required=True, help="plan code (or plan file)")
     new.add_argument("--year", type=int, required=True, help="the new fiscal year in B.E.")
@@ -35,6 +42,34 @@ async def warn_if_uncovered(app: CliApp) -> None:
         f"`{PROG} plan import FILE`",
         file=sys.stderr,
     )
+
+
+async def _plan_list(args: argparse.Namespace, app: CliApp) -> None:
+    years = await plans.plan_list(app.core)
+    if args.json:
+        rows = [
+            {
+                "code": y.code,
+                "fiscal_year_be": y.fiscal_year_be,
+                "start": y.start.isoformat(),
+                "end": y.end.isoformat(),
+                "state": y.state,
+                "title_th": y.title_th,
+                "title_en": y.title_en,
+            }
+            for y in years
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not years:
+        print(f"no plan is imported yet: import one with `{PROG} plan import FILE`")
+        return
+    width = max(len(y.code) for y in years)
+    for y in years:
+        print(
+            f"{y.code:<{width}}  B.E. {y.fiscal_year_be}  {y.start} to {y.end}  "
+            f"{y.state:<8}  {y.title_th}"
+        )
 
 
 async def _plan_new(args: argparse.Namespace, app: CliApp) -> None:

@@ -46,6 +46,9 @@ def register(sub: Any) -> None:
     report.add_argument(
         "--to", dest="to_date", type=cli_date, help="with --period: last day, YYYY-MM-DD"
     )
+    report.add_argument(
+        "--plan", help="with --period: plan code (default: the current plan; see `plan list`)"
+    )
     report.add_argument("--format", choices=FILE_FORMATS, help="default: from the -o extension")
     report.add_argument(
         "--memo",
@@ -93,10 +96,12 @@ async def _report_command(args: argparse.Namespace, app: CliApp) -> int:
     check_writable(args.output)
     formats = [report_format(args)]
     span = report_span(args)
+    if args.plan is not None and not args.period:
+        raise CliError("--plan goes with --period (a round key names its plan's round)")
     planned: RoundInfo | None = None
     try:
         if args.period:
-            files = await export_period(app.core, formats, span=span)
+            files = await export_period(app.core, formats, span=span, plan_code=args.plan)
         else:
             files, planned = await _round_files(app, args.round, formats)
     except Refused as refusal:
@@ -158,6 +163,8 @@ async def _summary_command(args: argparse.Namespace, app: CliApp) -> int:
 
 def _cli_error(refusal: Refused, key: str | None) -> CliError:
     """The operator's English line for a refusal (the catalogs word it for the chat)."""
+    if refusal.reason == "no_plan" and refusal.values.get("plan"):
+        return CliError(f"no plan {refusal.values['plan']!r}; see `{PROG} plan list`")
     if refusal.reason == "no_plan":
         return CliError(f"no plan found: import one with `{PROG} plan import FILE`")
     if refusal.reason == "no_round":

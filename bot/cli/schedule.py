@@ -27,17 +27,17 @@ def register(sub: Any) -> None:
     schedule.add_argument("--json", action="store_true", help="machine-readable output")
     for flag, dest in (("--from", "from_date"), ("--to", "to_date")):
         schedule.add_argument(flag, dest=dest, type=cli_date, help="YYYY-MM-DD (C.E. or B.E.)")
-    schedule.add_argument("--plan", help="plan code (default: the newest plan)")
+    schedule.add_argument("--plan", help="plan code (default: the current plan; see `plan list`)")
     meeting = subcommands(sub, "meeting", "the monthly meetings", "meeting_command")
     mset = meeting.add_parser("set", help="move or add the meeting of a month (local time)")
     command(mset, _meeting_set_command)
     mset.add_argument(
         "when", help="local date and time in TIMEZONE, e.g. 2022-01-26T09:30 (B.E. 2565 too)"
     )
-    mset.add_argument("--plan", help="plan code (default: the newest plan)")
+    mset.add_argument("--plan", help="plan code (default: the current plan; see `plan list`)")
     mlist = meeting.add_parser("list", help="list the meetings with flags")
     command(mlist, _meeting_list_command)
-    mlist.add_argument("--plan", help="plan code (default: the newest plan)")
+    mlist.add_argument("--plan", help="plan code (default: the current plan; see `plan list`)")
     mlist.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -180,8 +180,12 @@ async def _meeting_set_command(args: argparse.Namespace, app: CliApp) -> int:
     print(
         f"meeting of {month_key(row.month)} ({row.month:%B %Y}) set to "
         f"{_be(row.starts_at, settings)} ({_local_iso(row.starts_at, settings)}); "
-        "the next tick moves the round's notices"
+        "the next tick moves the round's notices not yet sent"
     )
+    if moved.notices:
+        print(f"{moved.notices} 'meeting moved' notice(s) recorded for the divisions prompted")
+    if moved.remarked:
+        print(f"{moved.remarked} answer(s) re-marked late or on time by the new close")
     for flag in _flags(row):
         print(f"warning: {row.day.isoformat()} is a {flag}", file=sys.stderr)
     return 0

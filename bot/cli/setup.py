@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
     check.set_defaults(standalone=_plan_check)
     show = plan.add_parser("show", help="print the measures, divisions and cadence")
     show.add_argument("--json", action="store_true", help="machine-readable output")
-    show.add_argument("--plan", help="plan code (default: the newest plan)")
+    show.add_argument("--plan", help="plan code (default: the current plan; see `plan list`)")
     command(show, _plan_show)
 
 

@@ -52,6 +52,13 @@ VERBS: dict[str, int] = {
     "awt": 3,  # last day chosen: stand-in, first day, last day -> name the stand-in
     "awx": 1,  # cancel a range: range id
     "awi": 0,  # invite a member of the division (to stand in once they join)
+    # moving a meeting (coordinators and admins); a month is YYYYMM, a time HHMM (local)
+    "mvm": 1,  # the month's days to pick from: month
+    "mvd": 2,  # a day picked, the times to pick from: month, day
+    "mvt": 3,  # a time picked, the move to confirm (with its warnings): month, day, time
+    "mvy": 3,  # the move confirmed: month, day, time
+    "mvx": 0,  # no move after all
+    "nop": 0,  # a calendar cell that does nothing (a heading, a past day, a blank)
 }
 
 

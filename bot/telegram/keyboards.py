@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.present import short, status_icon, status_label
+from bot.present import review_icon, short, status_icon, status_label
 from bot.telegram.callbacks import encode
 from bot.texts import localized, t
 from bot.usecases.answering import DraftView, ItemView
 from bot.usecases.drafts import DraftEvent, allows
 from storage.answers import OwedItem
 from storage.models import STATUSES
+from storage.read_models import RETURNED
 
 # Button text on a phone: keep the measure title short enough to read at a glance.
 TITLE_CHARS = 40
@@ -23,8 +24,10 @@ def owed_keyboard(items: Sequence[OwedItem], lang: str) -> InlineKeyboardMarkup:
     rows = []
     for item in items:
         title = localized(lang, item.measure_title_th, item.measure_title_en)
-        # An answered measure shows its status icon; an owed one a pencil.
+        # An answered measure shows its status icon, one returned for more ↩️; an owed one ✏️.
         icon = status_icon(item.status) if item.status else "✏️"
+        if item.returned:
+            icon = review_icon(RETURNED)
         label = t(
             "kb.measure",
             lang,

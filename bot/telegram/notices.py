@@ -1,4 +1,4 @@
-"""Render a round's notification (prompt, reminder, request, digest, nudge) as HTML + buttons."""
+"""Render a round's notification (prompt, reminder, request, digest, nudge, meeting moved)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.texts import localized, meeting_title, t
 from scheduler.fiscal import quarter_from_key
 from scheduler.thaidate import format_date, format_datetime
 from storage.answers import OwedItem
+from storage.meeting_moves import MOVED
 from storage.rounds import DigestDivision, NoticeData
 
 # Telegram's limit is 4096 characters; leave room for the cut notice.
@@ -85,6 +86,10 @@ class Renderer:
         if notice.kind in ("prompt", "request"):
             key = "rounds.prompt" if notice.kind == "prompt" else "rounds.request"
             values["measures"] = _measure_lines(items, lang, only_owed=False)
+        elif notice.kind == MOVED:
+            # Told of the new date either way; what is still owed only when something is.
+            key = "rounds.moved_owed" if values["left"] else "rounds.moved_done"
+            values["measures"] = _measure_lines(items, lang, only_owed=True)
         else:
             values["measures"] = _measure_lines(items, lang, only_owed=True)
             if notice.kind == "nudge":

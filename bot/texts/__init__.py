@@ -6,7 +6,7 @@ import string
 from collections.abc import Mapping
 from types import ModuleType
 
-from bot.texts import answer, cover, en, enrol, evidence, reports, review, rounds, th
+from bot.texts import answer, cover, en, enrol, evidence, meetings, reports, review, rounds, th
 
 # Each feature keeps its texts in its own module (TH and EN dicts) beside the core catalog.
 FEATURE_MODULES: tuple[ModuleType, ...] = (
@@ -14,6 +14,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     cover,
     enrol,
     evidence,
+    meetings,
     reports,
     review,
     rounds,

@@ -40,6 +40,10 @@ TH: dict[str, str] = {
     "answer.remaining": "มาตรการที่ยังต้องรายงาน ({division}):",
     "answer.owed_header": "<b>{round}</b>\n{division}: รายงานแล้ว {done} จาก {total} มาตรการ",
     "answer.nothing_owed": "ขณะนี้ไม่มีมาตรการที่ต้องรายงาน ขอบคุณ",
+    "answer.owed_late_only": "⏰ รอบนี้ปิดแล้ว รับเฉพาะรายงานล่าช้าถึง {until}",
+    "answer.owed_returned": (
+        "↩️ ผู้ประสานงานขอข้อมูลเพิ่มเติม {count} มาตรการ กรุณากดเพื่ออ่านความเห็นและรายงานเพิ่มเติม"
+    ),
     "answer.draft_pending": "ท่านมีรายงานที่ยังไม่เสร็จสำหรับมาตรการที่ {seq} ({division})",
     "answer.cancelled": "ยกเลิกรายงานที่ยังไม่เสร็จเรียบร้อยแล้ว",
     "answer.nothing_to_cancel": "ไม่มีรายงานที่ยังไม่เสร็จให้ยกเลิก",
@@ -132,6 +136,11 @@ EN: dict[str, str] = {
     "answer.remaining": "Measures still to answer ({division}):",
     "answer.owed_header": "<b>{round}</b>\n{division}: {done} of {total} measures answered",
     "answer.nothing_owed": "There is nothing to report at the moment. Thank you.",
+    "answer.owed_late_only": "⏰ This round has closed: late answers only, until {until}",
+    "answer.owed_returned": (
+        "↩️ A coordinator asks for more on {count} measure(s); tap one to read the comment "
+        "and add to it"
+    ),
     "answer.draft_pending": "You have an unfinished answer for measure {seq} ({division}).",
     "answer.cancelled": "The unfinished answer was dropped.",
     "answer.nothing_to_cancel": "There is no unfinished answer to drop.",

@@ -140,6 +140,8 @@ class OwedGroup:
     round: RoundInfo
     division: DivisionRef
     items: tuple[OwedItem, ...]
+    # The round has closed and takes only late answers, until then (None: it is open).
+    late_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -275,15 +277,23 @@ async def owed_overview(core: Core, actor: Actor) -> Overview:
         pending = await _draft_view(session, draft) if draft is not None else None
         names = await division_refs(session, actor.division_ids)
         groups: list[OwedGroup] = []
-        for found in await rounds_asking(session, actor.division_ids, now):
-            rnd = round_info(found)
-            if not accepts_answers(rnd, now, core.rules.late_answer_days):
+        late_days = core.rules.late_answer_days
+        rounds = [round_info(r) for r in await rounds_asking(session, actor.division_ids, now)]
+        for rnd in sorted(rounds, key=lambda r: current_first(r, now)):
+            if not accepts_answers(rnd, now, late_days):
                 continue
+            until = rnd.closes_at + timedelta(days=late_days) if is_late(rnd, now) else None
             for division_id in sorted(actor.division_ids):
                 items = await owed_items(session, rnd.id, division_id)
                 if items:
-                    groups.append(OwedGroup(rnd, names[division_id], tuple(items)))
+                    groups.append(OwedGroup(rnd, names[division_id], tuple(items), until))
     return Overview(expired_seq=expired_seq, pending=pending, groups=tuple(groups))
+
+
+def current_first(rnd: RoundInfo, now: datetime) -> tuple[bool, float]:
+    """/report's order: open rounds (closing soonest first), then late-only (newest first)."""
+    closes = rnd.closes_at.timestamp()
+    return (is_late(rnd, now), -closes if is_late(rnd, now) else closes)
 
 
 async def _item(session: AsyncSession, core: Core, actor: Actor, key: ItemKey) -> ItemContext:

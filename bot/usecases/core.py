@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,10 @@ class Core:
     def now(self) -> datetime:
         """The current UTC time by the core's clock."""
         return self.clock()
+
+    def today(self) -> date:
+        """The local date (the rules' time zone) by the core's clock: what decides the plan year."""
+        return self.now().astimezone(self.rules.tz).date()
 
     def blobs(self) -> BlobStore:
         """The evidence archive on disk."""

@@ -10,13 +10,12 @@ from bot.usecases.core import Core
 from bot.usecases.exports import FORMATS, ReportFile, export_period, export_round
 from bot.usecases.rounds import NoPlan, import_plan_file
 from bot.usecases.summaries import SummaryView, choose_round, summary
-from scheduler.schedule import load_schedule
+from scheduler.plan_years import current_plan
+from scheduler.schedule import load_calendar, load_schedule
 from scheduler.sync import sync_plan
 from scheduler.tickconfig import TickConfig, TickReport
-from scheduler.workdays import WorkCalendar
 from storage import demo as store
 from storage.demo import ANSWERS, PEOPLE
-from storage.plan_queries import current_plan
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,12 @@ async def _fill(core: Core) -> None:
     async with core.uow() as uow:
         s = uow.session
         heads = await store.add_people(s, PEOPLE)
-        plan = await current_plan(s)
+        plan = await current_plan(s, core.today())
         if plan is None:
             raise NoPlan()
         rules = core.rules
         schedule = await load_schedule(
-            s, plan, WorkCalendar(), rules.planner, rules.tz, materialize=True
+            s, plan, await load_calendar(s), rules.planner, rules.tz, materialize=True
         )
         config = TickConfig(planner=rules.planner, tz=rules.tz)
         await sync_plan(s, schedule, now, config, TickReport())

@@ -24,9 +24,15 @@ from bot.reports.pdf import docx_to_pdf
 from bot.texts import localized
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
-from bot.usecases.summaries import Scope, pick_round, visible_divisions
+from bot.usecases.summaries import (
+    Scope,
+    chosen_plan,
+    current_plan_id,
+    pick_round,
+    visible_divisions,
+)
+from scheduler.plan_years import current_plan
 from storage.people import Actor
-from storage.plan_queries import current_plan
 from storage.read_models import DivisionRef, EvidenceRef, ItemAnswer, RoundInfo, RoundSummary
 from storage.report_data import (
     ExportRow,
@@ -299,18 +305,21 @@ async def export_round(
 
 
 async def export_period(
-    core: Core, formats: Collection[str], lang: str = "th", span: Span | None = None
+    core: Core,
+    formats: Collection[str],
+    lang: str = "th",
+    span: Span | None = None,
+    plan_code: str | None = None,
 ) -> tuple[ReportFile, ...]:
-    """The operator's files of the current plan's period (or of the rounds inside `span`).
+    """The operator's files of a plan's period (or of the rounds inside `span`).
 
-    A span is a part of the period such as the six-month report's October to March: the
-    rounds whose whole reporting period lies inside it. Refused when there is no plan, or
-    when no round lies inside the span.
+    The plan is `plan_code`'s, else the current one (scheduler.plan_years): last year's
+    year-end report is written after the new year began. A span is a part of the period such
+    as the six-month report's October to March: the rounds whose whole reporting period lies
+    inside it. Refused when there is no plan, or when no round lies inside the span.
     """
     async with core.uow() as uow:
-        plan = await current_plan(uow.session)
-        if plan is None:
-            raise Refused("no_plan")
+        plan = await chosen_plan(uow.session, core, plan_code)
         material = await _period_material(uow.session, plan.id, formats, None, span)
     return await rendered(core, material, formats, [], lang)
 
@@ -354,10 +363,11 @@ async def pack_material(
         session = uow.session
         round_: RoundInfo | None = None
         if round_key is not None:
-            round_ = await pick_round(session, None, core.now(), round_key)
+            plan_id = await current_plan_id(session, core)
+            round_ = await pick_round(session, None, core.now(), round_key, plan_id=plan_id)
             material = await round_material(session, round_, PACK_FORMATS, None)
         else:
-            plan = await current_plan(session)
+            plan = await current_plan(session, core.today())
             if plan is None:
                 raise Refused("no_plan")
             material = await _period_material(session, plan.id, PACK_FORMATS, None, span)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
-from bot.usecases.summaries import pick_round, visible_divisions
+from bot.usecases.summaries import current_plan_id, pick_round, visible_divisions
 from storage.counting import item_answers
 from storage.nudges import add_nudges, division_members, nudged_divisions, silent_divisions
 from storage.people import Actor
@@ -60,7 +60,8 @@ async def missing(core: Core, actor: Actor, key: str | None = None) -> MissingVi
     """The silent divisions of the named (else the current) round, their people and reach."""
     scope, now, tz = visible_divisions(actor), core.now(), core.rules.tz
     async with core.uow() as uow:
-        round_ = await pick_round(uow.session, scope, now, key)
+        plan_id = await current_plan_id(uow.session, core)
+        round_ = await pick_round(uow.session, scope, now, key, plan_id=plan_id)
         silent = await silent_divisions(uow.session, round_, nudge_slot(now, tz), scope)
     nudgeable = tuple(
         s.division
@@ -123,7 +124,8 @@ async def nudge(core: Core, actor: Actor, round_id: int, division_id: int) -> Nu
             people,
             slot=slot,
             due_at=now,
-            stale_at=_end_of_day(now, tz),
+            # Nudges stop when the round closes, even on the day they were sent.
+            stale_at=min(_end_of_day(now, tz), round_.closes_at),
             actor_person_id=actor.person_id,
         )
     if not recorded:  # another coordinator's press won the race for today's slot

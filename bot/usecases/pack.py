@@ -26,10 +26,10 @@ from bot.reports.pdf import docx_to_pdf
 from bot.usecases.core import Core
 from bot.usecases.exports import ReportFile, export_period, export_round
 from bot.usecases.refusals import Refused
-from bot.usecases.summaries import pick_round
+from bot.usecases.summaries import chosen_plan, pick_round
+from scheduler.plan_years import current_plan
 from storage.counting import item_answers
 from storage.people import Actor
-from storage.plan_queries import current_plan
 from storage.read_models import EvidenceRef, ItemAnswer, RoundInfo
 from storage.report_data import PlanHeader, plan_header
 from storage.summary import plan_rounds
@@ -78,9 +78,10 @@ def may_pack(actor: Actor | None) -> None:
 async def pack_round_by_key(core: Core, key: str) -> RoundInfo:
     """The round a key names, for the operator; Refused when there is no plan or no such round."""
     async with core.uow() as uow:
-        if await current_plan(uow.session) is None:
+        plan = await current_plan(uow.session, core.today())
+        if plan is None:
             raise Refused("no_plan")
-        return await pick_round(uow.session, None, core.now(), key)
+        return await pick_round(uow.session, None, core.now(), key, plan_id=plan.id)
 
 
 async def _round_content(core: Core, round_: RoundInfo) -> _Content:
@@ -92,11 +93,11 @@ async def _round_content(core: Core, round_: RoundInfo) -> _Content:
     return _Content(header, (round_,), False, items)
 
 
-async def _period_content(core: Core) -> _Content:
+async def _period_content(core: Core, plan_code: str | None) -> _Content:
     async with core.uow() as uow:
-        plan = await current_plan(uow.session)
-        header = await plan_header(uow.session, plan.id) if plan is not None else None
-        if plan is None or header is None:
+        plan = await chosen_plan(uow.session, core, plan_code)
+        header = await plan_header(uow.session, plan.id)
+        if header is None:
             raise Refused("no_plan")
         rounds = await plan_rounds(uow.session, plan.id)
         items = await item_answers(uow.session, rounds)
@@ -130,12 +131,12 @@ async def pack_round(
 
 
 async def pack_period(
-    core: Core, actor: Actor | None, target: Path, lang: str = "th"
+    core: Core, actor: Actor | None, target: Path, lang: str = "th", plan_code: str | None = None
 ) -> PackResult:
-    """Write the pack of the current plan's whole period (the end-of-period report)."""
+    """Write the pack of a plan's whole period (default: the current plan's), its year report."""
     may_pack(actor)
-    content = await _period_content(core)
-    files = await export_period(core, PACK_FORMATS, lang)
+    content = await _period_content(core, plan_code)
+    files = await export_period(core, PACK_FORMATS, lang, plan_code=plan_code)
     return await _finish(core, content, files, target, lang)
 
 

@@ -18,12 +18,11 @@ from bot.usecases.core import Core
 from bot.usecases.exports import CHAT_FORMATS, RoundExport, render_files, round_material
 from bot.usecases.refusals import Refused
 from bot.usecases.summaries import SummaryView
-from scheduler.schedule import load_schedule
+from scheduler.plan_years import current_plan
+from scheduler.schedule import load_calendar, load_schedule
 from scheduler.sync import round_spec
-from scheduler.workdays import WorkCalendar
 from storage.answers import round_divisions
 from storage.counting import division_ref
-from storage.plan_queries import current_plan
 from storage.read_models import RoundInfo
 from storage.rounds import upsert_rounds
 from storage.summary import round_info, round_summary
@@ -35,12 +34,12 @@ async def _made_for_a_look(session: AsyncSession, core: Core, key: str) -> Round
     The caller reads what it needs and rolls the transaction back: nothing is kept.
     """
     unknown = Refused("unknown_round", key="summary.unknown_round", round_key=key)
-    plan = await current_plan(session)
+    plan = await current_plan(session, core.today())
     if plan is None:
         raise unknown
     rules = core.rules
     schedule = await load_schedule(
-        session, plan, WorkCalendar(), rules.planner, rules.tz, materialize=False
+        session, plan, await load_calendar(session), rules.planner, rules.tz, materialize=False
     )
     planned = next((r for r in schedule.rounds if r.key == key.strip().upper()), None)
     if planned is None:

@@ -13,6 +13,7 @@ from bot.usecases.core import Core
 from bot.usecases.rounds import NoPlan
 from scheduler.fiscal import fiscal_year_be
 from scheduler.meetings import parse_rule
+from scheduler.plan_years import PlanYear, plan_years
 from scheduler.thaidate import BE_OFFSET, THAI_MONTHS, to_thai_digits
 from storage import rounds as store
 from storage.plan_file import PlanFile, load_plan_file
@@ -37,9 +38,15 @@ class NextPlan:
     code: str
 
 
+async def plan_list(core: Core) -> tuple[PlanYear, ...]:
+    """Every plan with its fiscal period and its state today (current, upcoming or past)."""
+    async with core.uow() as uow:
+        return await plan_years(uow.session, core.today())
+
+
 async def coverage(core: Core) -> Coverage:
     """Is today (local) inside the fiscal year of some imported plan? Nothing is sent otherwise."""
-    today = core.now().astimezone(core.rules.tz).date()
+    today = core.today()
     year = fiscal_year_be(today)
     async with core.uow() as uow:
         plans = await store.all_plans(uow.session)
@@ -96,6 +103,8 @@ def _next_data(plan: PlanFile, year_be: int) -> dict[str, Any]:
     data["plan"]["title_en"] = _retitle(plan.plan.title_en, old, year_be)
     data["plan"]["fiscal_year_be"] = year_be
     for m, spec in zip(data["measures"], plan.measures, strict=True):
+        # The same key links each measure to its history in the year it came from.
+        m["key"] = spec.measure_key
         start, end = _shift(spec.period.start, years), _shift(spec.period.end, years)
         m["period"] = {
             "start": start.isoformat(),

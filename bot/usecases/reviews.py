@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.usecases.answering import accepts_answers
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
+from scheduler.plan_years import current_plan
 from storage import audit
 from storage import reviews as store
 from storage.deliveries import DueDelivery
 from storage.people import Actor
-from storage.plan_queries import current_plan
 from storage.read_models import ACCEPTED, RETURNED, DivisionRef, MeasureRef, RoundInfo
 from storage.reviews import ReturnedNotice, ReviewTarget, Waiting
 from storage.text import clean_text
@@ -130,7 +130,7 @@ async def review_queue(core: Core, actor: Actor) -> QueueView:
     """/review: the current plan's answers nobody has reviewed, oldest first."""
     _reviewer(actor)
     async with core.uow() as uow:
-        plan = await current_plan(uow.session)
+        plan = await current_plan(uow.session, core.today())
         if plan is None:
             raise Refused("no_round", key="summary.no_round")
         items, total = await store.waiting(uow.session, plan.id, QUEUE_LIMIT)

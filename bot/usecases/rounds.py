@@ -18,8 +18,10 @@ from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
 from scheduler.fiscal import Quarter
 from scheduler.meetings import parse_rule
+from scheduler.moves import MoveFollowed, follow_moved_meeting
+from scheduler.plan_years import current_plan
 from scheduler.planner import PlannedNotice, PlannedRound
-from scheduler.schedule import MeetingView, PlanSchedule, load_schedule
+from scheduler.schedule import MeetingView, PlanSchedule, load_calendar, load_schedule
 from scheduler.workdays import WorkCalendar
 from storage import audit, plan_queries
 from storage import rounds as store
@@ -28,7 +30,6 @@ from storage.models import Plan
 from storage.people import Actor, coordinators, division_people
 from storage.plan_file import load_plan_file
 from storage.plan_import import import_plan, plan_count
-from storage.plan_queries import current_plan
 
 
 class NoPlan(Refused):
@@ -94,6 +95,10 @@ class MeetingMoved:
 
     plan_code: str
     meeting: MeetingRow
+    # "Meeting moved" notices recorded for the divisions already prompted.
+    notices: int = 0
+    # Answers whose late mark changed with the round's close.
+    remarked: int = 0
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,8 @@ class PlanImported:
     skipped: bool = False
 
 
-def _meeting_row(meeting: MeetingView, tz: dt.tzinfo, calendar: WorkCalendar) -> MeetingRow:
+def meeting_row(meeting: MeetingView, tz: dt.tzinfo, calendar: WorkCalendar) -> MeetingRow:
+    """A meeting with what is wrong with its day (weekend, holiday) by `calendar`."""
     day = meeting.starts_at.astimezone(tz).date()
     return MeetingRow(
         month=meeting.month,
@@ -169,19 +175,24 @@ def _meeting_row(meeting: MeetingView, tz: dt.tzinfo, calendar: WorkCalendar) ->
     )
 
 
-async def _plan(session: AsyncSession, plan_code: str | None) -> Plan:
-    plan = await (store.plan_by_code(session, plan_code) if plan_code else current_plan(session))
+async def _plan(session: AsyncSession, plan_code: str | None, today: dt.date) -> Plan:
+    """The plan by code, else the current one (scheduler.plan_years); NoPlan when none."""
+    plan = await (
+        store.plan_by_code(session, plan_code) if plan_code else current_plan(session, today)
+    )
     if plan is None:
         raise NoPlan(plan_code, tuple(p.code for p in await store.all_plans(session)))
     return plan
 
 
-async def _preview(
-    core: Core, session: AsyncSession, plan_code: str | None, calendar: WorkCalendar
-) -> PlanSchedule:
-    """The plan's schedule as it would run, writing nothing (stored meetings win in memory)."""
-    plan = await _plan(session, plan_code)
+async def _preview(core: Core, session: AsyncSession, plan_code: str | None) -> PlanSchedule:
+    """The plan's schedule as it would run, writing nothing (stored meetings win in memory).
+
+    Planned with the calendar as it stands, special holidays included (`load_calendar`).
+    """
+    plan = await _plan(session, plan_code, core.today())
     rules = core.rules
+    calendar = await load_calendar(session)
     return await load_schedule(session, plan, calendar, rules.planner, rules.tz, materialize=False)
 
 
@@ -192,50 +203,66 @@ def may_see_meetings(actor: Actor | None) -> None:
 
 
 async def meetings(core: Core, plan_code: str | None = None) -> Meetings:
-    """The plan's meetings (the newest plan by default), each flagged on a weekend or holiday."""
-    calendar = WorkCalendar()
+    """The plan's meetings (the current plan by default), each flagged on a weekend or holiday."""
     async with core.uow() as uow:
-        schedule = await _preview(core, uow.session, plan_code, calendar)
-        plan = schedule.plan
+        schedule = await _preview(core, uow.session, plan_code)
+        plan, calendar = schedule.plan, schedule.calendar
         return Meetings(
             plan_code=plan.code,
             name_th=plan.meeting_name_th,
             name_en=plan.meeting_name_en,
             rule=plan.meeting_rule,
-            rows=tuple(_meeting_row(m, core.rules.tz, calendar) for m in schedule.meetings),
+            rows=tuple(meeting_row(m, core.rules.tz, calendar) for m in schedule.meetings),
         )
 
 
 async def set_meeting(
-    core: Core, when_local: dt.datetime, plan_code: str | None = None, *, by: str = ""
+    core: Core,
+    when_local: dt.datetime,
+    plan_code: str | None = None,
+    *,
+    by: str = "",
+    by_id: int | None = None,
 ) -> MeetingMoved:
     """Move (or add) the meeting of the month of `when_local` (naive: local time); manual now.
 
-    The day is taken as given, even on a weekend or a holiday: the result flags it, and
-    the next tick moves the round's notices. A month outside the plan's period is refused
-    (OutsidePlan). The change is audited with `by`, who made it.
+    The day is taken as given, even on a weekend or a holiday: the result flags it. The
+    month's round, if made, follows at once (its close, its notices' stale time, its answers'
+    late marks), and every division already prompted gets one "meeting moved" notice
+    (scheduler.moves); the tick moves the notices not yet due. A month outside the plan's
+    period is refused (OutsidePlan). The change is audited with `by` (and `by_id`), who made it.
     """
-    tz = core.rules.tz
+    tz, now = core.rules.tz, core.now()
     starts = when_local if when_local.tzinfo is not None else when_local.replace(tzinfo=tz)
     month = starts.astimezone(tz).date().replace(day=1)
     async with core.uow() as uow:
-        plan = await _plan(uow.session, plan_code)
-        measures = await store.measure_rows(uow.session, plan.id)
+        s = uow.session
+        plan = await _plan(s, plan_code, core.today())
+        measures = await store.measure_rows(s, plan.id)
         first = min((m.start for m in measures), default=month).replace(day=1)
         last = max((m.end for m in measures), default=month)
         if not first <= month <= last:
             raise OutsidePlan(month, first, last)
-        previous = await store.meeting_of_month(uow.session, plan.id, month)
-        stored = await store.set_meeting(uow.session, plan.id, month, starts.astimezone(dt.UTC))
+        previous = await store.meeting_of_month(s, plan.id, month)
+        stored = await store.set_meeting(s, plan.id, month, starts.astimezone(dt.UTC), by_id)
         detail = {
             "plan": plan.code,
             "month": month.isoformat()[:7],
             "starts_at": starts.astimezone(tz).isoformat(timespec="minutes"),
             "was": previous.astimezone(tz).isoformat(timespec="minutes") if previous else None,
         }
-        await audit.record(uow.session, store.MEETING_SET, detail=detail, note=by, at=core.now())
+        event = await audit.record(
+            s, store.MEETING_SET, actor_person_id=by_id, detail=detail, note=by, at=now
+        )
+        followed = MoveFollowed()
+        if previous is not None and previous != stored.starts_at:
+            followed = await follow_moved_meeting(
+                s, plan, month, core.rules.planner, tz, now=now, slot=f"m{event.id}"
+            )
+        event.detail = {**detail, "notices": followed.notices, "remarked": followed.remarked}
         view = MeetingView(month, starts, stored.manual, stored.id)
-        return MeetingMoved(plan.code, _meeting_row(view, tz, WorkCalendar()))
+        row = meeting_row(view, tz, await load_calendar(s))
+        return MeetingMoved(plan.code, row, followed.notices, followed.remarked)
 
 
 async def _recipients(
@@ -288,7 +315,7 @@ async def schedule_preview(
         return (from_date is None or day >= from_date) and (to_date is None or day <= to_date)
 
     async with core.uow() as uow:
-        schedule = await _preview(core, uow.session, plan_code, WorkCalendar())
+        schedule = await _preview(core, uow.session, plan_code)
         to = await _recipients(uow.session, schedule)
         code = schedule.plan.code
     seqs = {m.id: m.seq for m in schedule.measures}
@@ -305,9 +332,14 @@ async def schedule_preview(
 
 
 async def plan_overview(core: Core, plan_code: str | None = None) -> PlanOverview:
-    """The plan (the newest by default) with its measures; NoPlan when there is none."""
+    """The plan (the current one by default) with its measures; NoPlan when there is none."""
+    plan_id = None
+    if plan_code is None:
+        async with core.uow() as uow:
+            current = await current_plan(uow.session, core.today())
+            plan_id = current.id if current is not None else None
     # One read of its own: storage reads the whole plan in one transaction.
-    data = await plan_queries.plan_overview(core.sessions, plan_code)
+    data = await plan_queries.plan_overview(core.sessions, plan_code, plan_id)
     if data is None:
         raise NoPlan(plan_code)
     return PlanOverview(data["plan"]["code"], data)

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.core import Core
 from bot.usecases.refusals import Refused
+from scheduler.plan_years import current_plan
 from storage import history as history_queries
 from storage import summary as queries
 from storage.answers import round_divisions
 from storage.counting import division_ref
+from storage.models import Plan
 from storage.people import Actor
-from storage.plan_queries import current_plan
 from storage.read_models import (
     DivisionDetail,
     DivisionRef,
@@ -32,6 +33,7 @@ from storage.read_models import (
     RoundInfo,
     RoundSummary,
 )
+from storage.rounds import plan_by_code
 
 log = logging.getLogger("bot.summary")
 
@@ -80,16 +82,36 @@ def _not_allowed(what: str, ident: int, actor: Actor | None) -> Refused:
     return Refused("not_allowed", key="summary.not_allowed")
 
 
+async def current_plan_id(session: AsyncSession, core: Core) -> int | None:
+    """The id of the plan current by the core's clock (scheduler.plan_years), or None."""
+    plan = await current_plan(session, core.today())
+    return plan.id if plan is not None else None
+
+
+async def chosen_plan(session: AsyncSession, core: Core, plan_code: str | None) -> Plan:
+    """The plan by code, else the current one; Refused("no_plan") when there is none."""
+    if plan_code is not None:
+        plan = await plan_by_code(session, plan_code)
+    else:
+        plan = await current_plan(session, core.today())
+    if plan is None:
+        raise Refused("no_plan", plan=plan_code or "")
+    return plan
+
+
 async def pick_round(
     session: AsyncSession,
     scope: Scope,
     now: datetime,
     key: str | None = None,
     round_id: int | None = None,
+    plan_id: int | None = None,
 ) -> RoundInfo:
     """The round a button (by id) or a command (by key, else the current one) means.
 
-    The current round of a head or member is one that asks their divisions something.
+    `plan_id` is the current plan: its round comes first when a key is in several plans, and
+    the current round is its own (storage.summary.current_round). The current round of a head
+    or member is one that asks their divisions something.
     """
     if round_id is not None:
         found = await queries.round_by_id(session, round_id)
@@ -97,11 +119,14 @@ async def pick_round(
             raise Refused("stale", key="summary.stale")
         return found
     if key is not None:
-        found = await queries.round_by_key(session, key)
+        found = None
+        if plan_id is not None:
+            found = await queries.round_by_key(session, key, plan_id)
+        found = found or await queries.round_by_key(session, key)
         if found is None:
             raise Refused("unknown_round", key="summary.unknown_round", round_key=key)
         return found
-    found = await queries.current_round(session, now, scope)
+    found = await queries.current_round(session, now, scope, plan_id)
     if found is None:
         raise Refused("no_round", key="summary.no_round")
     return found
@@ -112,7 +137,8 @@ async def choose_round(
 ) -> RoundInfo:
     """The round named by key or id, else the actor's current one; Refused when there is none."""
     async with core.uow() as uow:
-        return await pick_round(uow.session, visible_divisions(actor), core.now(), key, round_id)
+        s, scope = uow.session, visible_divisions(actor)
+        return await pick_round(s, scope, core.now(), key, round_id, await current_plan_id(s, core))
 
 
 async def summary(
@@ -122,7 +148,8 @@ async def summary(
     scope, now = visible_divisions(actor), core.now()
     async with core.uow() as uow:
         s = uow.session
-        round_ = await pick_round(s, scope, now, key, round_id)
+        plan_id = await current_plan_id(s, core)
+        round_ = await pick_round(s, scope, now, key, round_id, plan_id)
         counts = await queries.round_summary(s, round_, scope)
         others = [r for r in await queries.open_rounds(s, now, scope) if r.id != round_.id]
         divisions = [
@@ -165,7 +192,7 @@ async def history_choices(core: Core, actor: Actor) -> HistoryChoices:
     """The current plan's measures and divisions the actor may see the history of."""
     scope = visible_divisions(actor)
     async with core.uow() as uow:
-        plan = await current_plan(uow.session)
+        plan = await current_plan(uow.session, core.today())
         if plan is None:
             raise Refused("no_round", key="summary.no_round")
         measures = await queries.plan_measures(uow.session, plan.id, scope)

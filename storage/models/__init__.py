@@ -1,6 +1,7 @@
 """All tables; importing this module registers every model on `Base.metadata`."""
 
 from storage.models.base import Base
+from storage.models.calendar import SpecialHoliday
 from storage.models.cover import Oversight, StandIn
 from storage.models.people import (
     ORG_WIDE_ROLES,
@@ -66,5 +67,6 @@ __all__ = [
     "Review",
     "Round",
     "RoundItem",
+    "SpecialHoliday",
     "StandIn",
 ]

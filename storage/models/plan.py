@@ -108,11 +108,15 @@ class Measure(Base):
     __table_args__ = (
         UniqueConstraint("plan_id", "seq"),
         Index("ix_measure_period_end", "period_end"),
+        # /history finds the same measure in other plan years by its key.
+        Index("ix_measure_key", "key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     seq: Mapped[int] = mapped_column(Integer)
+    # Stable across plan years (the plan file's `key`, else "m<seq>"): one measure's history.
+    key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     title_th: Mapped[str] = mapped_column(Text)
     title_en: Mapped[str] = mapped_column(Text, default="")
     period_start: Mapped[date] = mapped_column(Date)

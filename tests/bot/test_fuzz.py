@@ -40,6 +40,7 @@ from storage.models import (
     EvidenceBlob,
     Invite,
     Measure,
+    Meeting,
     Membership,
     PendingReview,
     Person,
@@ -162,7 +163,9 @@ async def _snapshot(sessions: Sessions, fin_division_people: set[int]) -> dict[s
             .where(or_(Draft.person_id.in_(fin_division_people), Draft.division_id == fin))
         )
         persons = sorted((await s.execute(select(Person.id, Person.unreachable_since))).all())
-    return {"counts": counts, "fin_drafts": fin_drafts, "persons": persons}
+        # Only coordinators and admins move meetings (issue 15); none of the fuzzed senders is.
+        meetings = sorted((await s.execute(select(Meeting.month, Meeting.starts_at))).all())
+    return {"counts": counts, "fin_drafts": fin_drafts, "persons": persons, "meetings": meetings}
 
 
 def _enqueue(
@@ -267,6 +270,16 @@ def targeted(
         ),
         st.sampled_from(["rx", "rq"]),
     )
+    # Moving January's meeting (issue 15), with real months, days and times: refused to all.
+    month = st.sampled_from([202112, 202201, 202202, 202213, 0])
+    moving = st.one_of(
+        month.map(lambda m: f"mvm:{m}"),
+        st.tuples(month, st.integers(0, 32)).map(lambda x: "mvd:{}:{}".format(*x)),
+        st.tuples(
+            st.sampled_from(["mvt", "mvy"]), month, st.integers(0, 32), st.integers(0, 2460)
+        ).map(lambda x: "{}:{}:{}:{}".format(*x)),
+        st.sampled_from(["mvx", "nop"]),
+    )
     # A stand-in for FIN's head or by PALAD's (issue 14): people by id, days around NOW.
     today = NOW.date().toordinal()
     person, day = st.integers(1, 6), st.integers(today - 3, today + 10)
@@ -277,7 +290,7 @@ def targeted(
         st.integers(0, 3).map(lambda n: f"awx:{n}"),
         st.just("awi"),
     )
-    return st.tuples(st.just("press"), st.one_of(answering, evidence, review, away))
+    return st.tuples(st.just("press"), st.one_of(answering, evidence, review, moving, away))
 
 
 async def _items(sessions: Sessions) -> list[tuple[int, int, int]]:

@@ -31,7 +31,7 @@ async def test_seed_plan_imports_seven_measures(sessions: Sessions) -> None:
     spec = load_plan_file(SEED_PLAN, rule_check=parse_rule)
     result = await import_plan(sessions, spec)
     assert result.changed
-    overview = await plan_overview(sessions)
+    overview = await plan_overview(sessions, "ita-2565")
     assert overview is not None
     measures = {m["seq"]: m for m in overview["measures"]}
     assert sorted(measures) == [1, 2, 3, 4, 5, 6, 7]
@@ -95,7 +95,7 @@ async def test_removed_measure_and_division_become_inactive(sessions: Sessions) 
         m2 = (await s.execute(select(Measure).where(Measure.seq == 2))).scalar_one()
         audit = (await s.execute(select(Division).where(Division.code == "AUDIT"))).scalar_one()
     assert not m2.active and not audit.active
-    overview = await plan_overview(sessions)
+    overview = await plan_overview(sessions, "ita-2565")
     assert overview is not None
     assert 2 not in [m["seq"] for m in overview["measures"]]
     assert all("AUDIT" not in [d["code"] for d in m["responsible"]] for m in overview["measures"])
@@ -122,7 +122,7 @@ async def test_failed_import_leaves_database_as_it_was(
     with pytest.raises(RuntimeError):
         await import_plan(sessions, renamed)
     assert await _counts(sessions) == before
-    overview = await plan_overview(sessions)
+    overview = await plan_overview(sessions, "ita-2565")
     assert overview is not None
     assert overview["plan"]["organization"]["name_th"] == spec.organization.name_th
 

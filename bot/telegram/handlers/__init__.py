@@ -54,6 +54,7 @@ ROUTES = merge_routes(
     exports.BUTTONS,
     review.BUTTONS,
     away.BUTTONS,
+    meetings.BUTTONS,
 )
 
 # Every command, by name. The order is irrelevant: each name has one handler.

@@ -150,14 +150,21 @@ def confirmed(result: Confirmed, lang: str) -> View:
 
 def owed_group(group: OwedGroup, lang: str, tz: tzinfo) -> View:
     """One round and division: how much is answered, and a button per measure."""
+    title = html.escape(round_title(group.round, lang, tz))
+    if group.late_until is not None:
+        # A closed round: what is sent now counts late, and only until the late window ends.
+        title += "\n" + t("answer.owed_late_only", lang, until=when(group.late_until, tz, lang))
     header = t(
         "answer.owed_header",
         lang,
-        round=html.escape(round_title(group.round, lang, tz)),
+        round=title,
         division=html.escape(division_name(group.division, lang)),
         done=sum(1 for i in group.items if i.answered),
         total=len(group.items),
     )
+    returned = sum(1 for i in group.items if i.returned)
+    if returned:
+        header += "\n" + t("answer.owed_returned", lang, count=returned)
     return header, owed_keyboard(group.items, lang)
 
 

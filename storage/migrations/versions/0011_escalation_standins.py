@@ -1,7 +1,7 @@
 """escalation and stand-ins: supervisors' oversight, invitations naming it, heads' stand-ins
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
