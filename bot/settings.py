@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     prompt_time: str = "09:00"
     reminder_working_days_before: int = Field(default=2, ge=0, le=30)
     digest_working_days_before: int = Field(default=1, ge=0, le=30)
+    # Divisions still silent this many working days before the meeting (or a quarter's close)
+    # are escalated to their supervisors.
+    escalation_working_days_before: int = Field(default=1, ge=0, le=30)
     quarterly_reminder_working_days: str = "5,10"
     quarterly_close_working_days: int = Field(default=20, ge=1, le=120)
     default_language: Literal["th", "en"] = "th"
@@ -155,6 +158,7 @@ class Settings(BaseSettings):
             prompt_working_days_before=self.prompt_working_days_before,
             reminder_working_days_before=self.reminder_working_days_before,
             digest_working_days_before=self.digest_working_days_before,
+            escalation_working_days_before=self.escalation_working_days_before,
             notice_time=self.notice_time,
             quarterly_reminder_working_days=self.quarterly_reminders,
             quarterly_close_working_days=self.quarterly_close_working_days,

@@ -58,6 +58,8 @@ class PlannerConfig:
     prompt_working_days_before: int = 5
     reminder_working_days_before: int = 2
     digest_working_days_before: int = 1
+    # Read by scheduler.escalation (the planner itself plans no escalation).
+    escalation_working_days_before: int = 1
     notice_time: dt.time = dt.time(9, 0)
     quarterly_reminder_working_days: tuple[int, ...] = (5, 10)
     quarterly_close_working_days: int = 20

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduler.escalation import ESCALATION, still_silent
 from scheduler.outcomes import Deliver, Failed, Outcome, Retry, Sent, Unreachable
 from scheduler.sync import REMINDER_KINDS
 from scheduler.tickconfig import TickConfig, TickReport
@@ -121,6 +122,11 @@ async def _claim(sends: _Sends, item: store.DueDelivery) -> bool:
             and item.division_id not in await silent_division_ids(session, item.round_id)
         ):
             # The division answered everything since the reminder was recorded: say nothing.
+            await store.mark_final(session, item.id, "skipped", "answered before it was sent")
+            sends.report.answered_skipped += 1
+            return False
+        if item.kind == ESCALATION and not await still_silent(session, item):
+            # Every division the supervisor oversees answered since it was recorded.
             await store.mark_final(session, item.id, "skipped", "answered before it was sent")
             sends.report.answered_skipped += 1
             return False

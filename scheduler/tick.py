@@ -33,10 +33,12 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduler.escalation import sync_escalations
 from scheduler.outcomes import Deliver
 from scheduler.planner import earliest_live_end
 from scheduler.schedule import load_calendar, load_schedule
 from scheduler.sending import TickState, record_kept, send_all
+from scheduler.standins import sync_away_summaries
 from scheduler.sync import REMINDER_KINDS, sync_plan
 from scheduler.tickconfig import TickConfig, TickReport
 from scheduler.workdays import WorkCalendar
@@ -78,6 +80,8 @@ async def tick(
                 session, plan, calendar, config.planner, config.tz, materialize=True
             )
             await sync_plan(session, schedule, now, config, report)
+            await sync_escalations(session, schedule, now, config, calendar, report)
+        await sync_away_summaries(session, now, config, report)
         report.stale_skipped = await store.skip_stale(session, now)
     async with sessions() as session:
         due = await store.due_deliveries(

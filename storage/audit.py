@@ -23,6 +23,9 @@ ACTION_REFUSED = "action.refused"
 # A coordinator's decision on an answer (detail: the answer and its item; note: the comment).
 REVIEW_ACCEPTED = "review.accepted"
 REVIEW_RETURNED = "review.returned"
+# A head's stand-in for a range of days, named or cancelled (detail: the range, who, via).
+STANDIN_SET = "standin.set"
+STANDIN_CANCELLED = "standin.cancelled"
 
 
 async def record(

@@ -15,11 +15,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ORG_WIDE_ROLES, Delivery, Membership, Person
+from storage.models import ORG_WIDE_ROLES, SUPERVISOR, Delivery, Membership, Person
+from storage.oversight import ESCALATION
+from storage.standins import AWAY_REASON, away_now
 
 # The roles a notice was recorded for: a division's notices go to its heads and members,
-# the others (digests) to coordinators and admins. The same audiences as scheduler/sync.py.
+# the others (digests) to coordinators and admins, escalations to supervisors. The same
+# audiences as scheduler/sync.py and scheduler/escalation.py.
 DIVISION_ROLES = ("head", "member")
+
 NO_LONGER_HOLDS = "skipped: the recipient no longer holds the role the notice was meant for"
 
 
@@ -203,6 +207,9 @@ async def begin_send(
     if not await _still_holds_role(session, delivery_id):
         await mark_final(session, delivery_id, "skipped", NO_LONGER_HOLDS)
         return False
+    if await away_now(session, delivery_id, now):  # the stand-in gets the division's copy
+        await mark_final(session, delivery_id, "skipped", AWAY_REASON)
+        return False
     result = await session.execute(
         update(Delivery)
         .where(
@@ -220,11 +227,16 @@ async def _still_holds_role(session: AsyncSession, delivery_id: int) -> bool:
     division_role = and_(
         Membership.division_id == Delivery.division_id, Membership.role.in_(DIVISION_ROLES)
     )
-    org_role = and_(Delivery.division_id.is_(None), Membership.role.in_(ORG_WIDE_ROLES))
+    org_role = and_(
+        Delivery.division_id.is_(None),
+        Delivery.kind != ESCALATION,
+        Membership.role.in_(ORG_WIDE_ROLES),
+    )
+    supervisor = and_(Delivery.kind == ESCALATION, Membership.role == SUPERVISOR)
     holds = exists().where(
         Membership.person_id == Delivery.person_id,
         Membership.revoked_at.is_(None),
-        or_(division_role, org_role),
+        or_(division_role, org_role, supervisor),
     )
     found = await session.scalar(select(holds).where(Delivery.id == delivery_id))
     return bool(found)

@@ -15,10 +15,11 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from storage import audit
-from storage.models import ORG_WIDE_ROLES, ROLES, Division, Invite, Membership, Person
+from storage.models import ORG_WIDE_ROLES, ROLES, SUPERVISOR, Division, Invite, Membership, Person
+from storage.oversight import add_oversight
 from storage.text import clean_text
 from storage.types import utcnow
 
@@ -61,6 +62,8 @@ def check_role(role: str, division_id: int | None) -> None:
         raise InviteError(f"a {role} invitation needs a division")
     if role in ORG_WIDE_ROLES and division_id is not None:
         raise InviteError(f"a {role} invitation is organization-wide: give no division")
+    if role == SUPERVISOR and division_id is not None:
+        raise InviteError("a supervisor invitation names the divisions it oversees instead")
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,18 @@ async def create_invite(
     now: datetime | None = None,
     ttl: timedelta = DEFAULT_TTL,
     via: str = "bot",
+    oversees: list[int] | None = None,
 ) -> NewInvite:
-    """Make a one-time invitation for a role (in a division); audited."""
+    """Make a one-time invitation for a role (in a division); audited.
+
+    A supervisor's invitation names the divisions it oversees in `oversees` (None: all).
+    """
     check_role(role, division_id)
+    if oversees is not None:
+        for d in oversees:
+            found = await session.get(Division, d)
+            if role != SUPERVISOR or found is None or not found.active:
+                raise InviteError(f"division {d} cannot be overseen by a {role} invitation")
     if ttl <= timedelta(0):
         raise InviteError("the expiry must be in the future")
     if division_id is not None:
@@ -112,6 +124,7 @@ async def create_invite(
         created_by_id=created_by_id,
         created_at=now,
         expires_at=now + ttl,
+        oversees=sorted(set(oversees)) if oversees is not None else None,
     )
     session.add(invite)
     await session.flush()
@@ -119,7 +132,13 @@ async def create_invite(
         session,
         audit.INVITE_CREATED,
         actor_person_id=created_by_id,
-        detail={"invite_id": invite.id, "role": role, "division_id": division_id, "via": via},
+        detail={
+            "invite_id": invite.id,
+            "role": role,
+            "division_id": division_id,
+            "via": via,
+            **({"oversees": invite.oversees or "all"} if role == SUPERVISOR else {}),
+        },
         at=now,
     )
     return NewInvite(invite.id, token, role, division_id, invite.expires_at)
@@ -152,7 +171,8 @@ class Redemption:
         return self.outcome == ENROLLED
 
 
-def _state(invite: Invite, now: datetime) -> str:
+def invite_state(invite: Invite, now: datetime) -> str:
+    """An invitation's state now: open, used, expired or revoked."""
     if invite.revoked_at is not None:
         return REVOKED
     if invite.used_at is not None:
@@ -232,6 +252,9 @@ async def _join(
         created_at=now,
     )
     session.add(membership)
+    await session.flush()
+    if invite.role == SUPERVISOR:
+        await add_oversight(session, membership.id, invite.oversees)
     await session.execute(
         update(Invite)
         .where(Invite.id == invite.id)
@@ -274,7 +297,7 @@ async def redeem_invite(
     )
     if invite is None:
         return await _refuse(session, UNKNOWN, who, now, None)
-    state = _state(invite, now)
+    state = invite_state(invite, now)
     if state != "open":
         return await _refuse(session, state, who, now, invite.id)
     person = await session.scalar(
@@ -282,15 +305,20 @@ async def redeem_invite(
         .where(Person.telegram_user_id == who.telegram_user_id)
         .options(selectinload(Person.memberships))
     )
-    if person is not None and any(
-        m.revoked_at is None and m.role == invite.role and m.division_id == invite.division_id
-        for m in person.memberships
+    # A second supervisor invitation adds its divisions as a role of its own.
+    if (
+        invite.role != SUPERVISOR
+        and person is not None
+        and any(
+            m.revoked_at is None and m.role == invite.role and m.division_id == invite.division_id
+            for m in person.memberships
+        )
     ):
         return await _refuse(session, ALREADY, who, now, invite.id)
     if not await _claim(session, invite, now):
         # Someone else claimed (or revoked) it between our read and our write.
         await session.refresh(invite)
-        return await _refuse(session, _state(invite, now), who, now, invite.id)
+        return await _refuse(session, invite_state(invite, now), who, now, invite.id)
     person = await _save_person(session, person, who, now)
     await _join(session, person, invite, who, now)
     return Redemption(ENROLLED, invite.id, person.id, invite.role, invite.division_id)
@@ -338,61 +366,3 @@ async def revoke_invite(
     if invite is None:
         return UNKNOWN
     return USED if invite.used_at is not None else "already_revoked"
-
-
-@dataclass(frozen=True)
-class InviteInfo:
-    """One invitation as listed to coordinators (never its token)."""
-
-    id: int
-    role: str
-    division_id: int | None
-    division_code: str | None
-    division_name_th: str | None
-    division_name_en: str | None
-    state: str
-    created_at: datetime
-    expires_at: datetime
-    created_by: str | None
-    used_by: str | None
-    used_at: datetime | None
-
-
-async def list_invites(
-    session: AsyncSession, *, now: datetime | None = None, open_only: bool = False
-) -> list[InviteInfo]:
-    """Invitations, newest first, with their state (open, used, expired, revoked)."""
-    now = now or utcnow()
-    creator, user = aliased(Person), aliased(Person)
-    q = (
-        select(Invite, creator.name, user.name)
-        .outerjoin(creator, creator.id == Invite.created_by_id)
-        .outerjoin(user, user.id == Invite.used_by_id)
-        .options(selectinload(Invite.division))
-        .order_by(Invite.created_at.desc(), Invite.id.desc())
-    )
-    if open_only:
-        q = q.where(Invite.used_at.is_(None), Invite.revoked_at.is_(None), Invite.expires_at > now)
-    out = []
-    for invite, created_by, used_by in (await session.execute(q)).all():
-        state = _state(invite, now)
-        if open_only and state != "open":
-            continue
-        d = invite.division
-        out.append(
-            InviteInfo(
-                id=invite.id,
-                role=invite.role,
-                division_id=invite.division_id,
-                division_code=d.code if d else None,
-                division_name_th=d.name_th if d else None,
-                division_name_en=d.name_en if d else None,
-                state=state,
-                created_at=invite.created_at,
-                expires_at=invite.expires_at,
-                created_by=created_by,
-                used_by=used_by,
-                used_at=invite.used_at,
-            )
-        )
-    return out

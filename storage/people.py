@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import audit
-from storage.models import ORG_WIDE_ROLES, ROLES, Division, Membership, Person
+from storage.models import ORG_WIDE_ROLES, ROLES, SUPERVISOR, Division, Membership, Person
+from storage.oversight import NOTHING, Scope, scope_of
 from storage.types import utcnow
 
 
@@ -37,6 +38,8 @@ class Actor:
     name: str
     language: str
     roles: tuple[Role, ...]
+    # The divisions the person oversees as a supervisor (none for everyone else).
+    oversight: Scope = NOTHING
 
     @property
     def is_admin(self) -> bool:
@@ -57,9 +60,18 @@ class Actor:
         """Whether the person is a head or member of that division."""
         return division_id in self.division_ids
 
+    @property
+    def is_supervisor(self) -> bool:
+        """Whether the person oversees divisions (and is told when they stay silent)."""
+        return any(r.role == SUPERVISOR for r in self.roles)
+
+    def oversees(self, division_id: int) -> bool:
+        """Whether the person supervises that division (coordinators oversee none)."""
+        return self.is_supervisor and self.oversight.covers(division_id)
+
     def may_see_division(self, division_id: int) -> bool:
-        """Coordinators see every division; others only their own."""
-        return self.is_coordinator or division_id in self.division_ids
+        """Coordinators see every division; supervisors theirs; others only their own."""
+        return self.is_coordinator or division_id in self.division_ids or self.oversees(division_id)
 
 
 def role_of(membership: Membership) -> Role:
@@ -92,6 +104,7 @@ async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor | No
     )
     if not roles:
         return None
+    supervises = any(r.role == SUPERVISOR for r in roles)
     return Actor(
         person_id=person.id,
         telegram_user_id=person.telegram_user_id,
@@ -99,6 +112,7 @@ async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor | No
         name=person.name,
         language=person.language,
         roles=roles,
+        oversight=await scope_of(session, person.id) if supervises else NOTHING,
     )
 
 

@@ -22,6 +22,8 @@ from storage.models import (
     Report,
     Review,
 )
+from storage.oversight import forget_oversight, oversight_rows
+from storage.standins import forget_ranges, ranges
 
 # The pseudonym that replaces a forgotten person's name: stable (the same person row always
 # gets the same one) and meaningless outside this database.
@@ -112,10 +114,34 @@ async def everything_about(session: AsyncSession, person: Person) -> dict[str, A
             }
             for r in reviews
         ],
+        **await _cover(session, person.id),
         "audit": [{"at": _iso(e.at), "action": e.action, "detail": e.detail} for e in events],
         "notices": [
             {"kind": n.kind, "state": n.state, "due_at": _iso(n.due_at), "sent_at": _iso(n.sent_at)}
             for n in notices
+        ],
+    }
+
+
+async def _cover(session: AsyncSession, person_id: int) -> dict[str, Any]:
+    """What the person oversees, and the ranges they were away in or stood in for."""
+    oversight = await oversight_rows(session, person_id)
+    away = await ranges(session, person_id=person_id)
+    return {
+        "oversight": [
+            {"membership_id": m, "division_id": d if d is not None else "all"} for m, d in oversight
+        ],
+        "stand_in_ranges": [
+            {
+                "as": "head" if r.head_id == person_id else "stand_in",
+                "head_id": r.head_id,
+                "stand_in_id": r.stand_in_id,
+                "division_id": r.division_id,
+                "first_day": r.first_day.isoformat(),
+                "last_day": r.last_day.isoformat(),
+                "cancelled_at": _iso(r.cancelled_at),
+            }
+            for r in away
         ],
     }
 
@@ -140,6 +166,9 @@ async def forget(session: AsyncSession, person: Person) -> str:
     )
     await session.execute(delete(Draft).where(Draft.person_id == person.id))
     await session.execute(delete(PendingReview).where(PendingReview.person_id == person.id))
+    # What they oversaw and the days they were away or stood in: gone with the person.
+    await forget_oversight(session, person.id)
+    await forget_ranges(session, person.id)
     await session.flush()
     return pseudonym
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Division, Membership, Person
+from storage.models import SUPERVISOR, Division, Membership, Person
+from storage.oversight import add_oversight
 from storage.plan_file import load_plan_file
 from storage.plan_import import import_plan
 from tests.conftest import SEED_PLAN
@@ -46,3 +47,27 @@ async def enrol(
             division_id = division.id
         session.add(Membership(person_id=person.id, division_id=division_id, role=role))
         return person.id
+
+
+async def enrol_supervisor(
+    sessions: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    division_codes: list[str] | None,
+    *,
+    name: str = "",
+) -> int:
+    """A supervisor overseeing the divisions by code (None: every division); the person id."""
+    person_id = await enrol(sessions, telegram_user_id, SUPERVISOR, name=name)
+    async with sessions() as session, session.begin():
+        membership = await session.scalar(
+            select(Membership).where(
+                Membership.person_id == person_id, Membership.role == SUPERVISOR
+            )
+        )
+        assert membership is not None
+        ids = None
+        if division_codes is not None:
+            rows = await session.scalars(select(Division).where(Division.code.in_(division_codes)))
+            ids = [d.id for d in rows]
+        await add_oversight(session, membership.id, ids)
+    return person_id

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import secrets_filter
-from bot.cli import backup, demo, holidays, pack, people, privacy, reports, schedule, setup
+from bot.cli import away, backup, demo, holidays, pack, people, privacy, reports, schedule, setup
 from bot.cli.base import PROG, CliError, run_command
 from bot.cli.errors import KNOWN, error_lines
 from bot.settings import load_settings
@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="ITA measures follow-up bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (setup, people, schedule, holidays, reports, pack, demo, privacy, backup):
+    for module in (setup, people, away, schedule, holidays, reports, pack, demo, privacy, backup):
         module.register(sub)
     return parser
 

@@ -29,8 +29,14 @@ def register(sub: Any) -> None:
     """Add the people subcommands to the top-level subparsers."""
     invite = subcommands(sub, "invite", "one-time invitation links", "invite_command")
     create = invite.add_parser("create", help="make a one-time invitation link")
-    create.add_argument("--role", required=True, help="admin, coordinator, head or member")
-    create.add_argument("--division", help="division code for heads and members, e.g. FIN")
+    create.add_argument(
+        "--role", required=True, help="admin, coordinator, supervisor, head or member"
+    )
+    create.add_argument(
+        "--division",
+        help="division code for heads and members, e.g. FIN; for a supervisor the divisions "
+        "overseen, comma-separated (FIN,ENG), or all",
+    )
     create.add_argument("--expires", default="7d", help="lifetime: 7d, 12h, 30m (default 7d)")
     command(create, _create)
     revoke = invite.add_parser("revoke", help="withdraw an unused invitation")
@@ -90,13 +96,20 @@ def _invite_error(refusal: Refused, division: str | None) -> CliError:
     values = refusal.values
     listed = values.get("codes", ())
     codes = ", ".join(str(c) for c in listed) if isinstance(listed, tuple) else ""
+    if refusal.reason == "needs_division" and values["role"] == "supervisor":
+        return CliError(
+            "--role supervisor needs --division CODE[,CODE...] (the divisions overseen) "
+            f"or --division all; codes: {codes}"
+        )
     if refusal.reason == "needs_division":
         return CliError(f"--role {values['role']} needs --division CODE (one of {codes})")
     if refusal.reason == "org_wide":
         return CliError(f"--role {values['role']} is organization-wide: leave out --division")
     if refusal.reason == "unknown_division":
         hint = codes or f"none yet: run `{PROG} plan import FILE` first"
-        return CliError(f"--division {division!r} is not an active division (codes: {hint})")
+        # A supervisor's list names only the codes that are wrong.
+        wrong = values.get("division", division)
+        return CliError(f"--division {wrong!r} is not an active division (codes: {hint})")
     return CliError(f"--role {values.get('role')!r} is not a role: use one of {', '.join(ROLES)}")
 
 
@@ -113,6 +126,8 @@ async def _create(args: argparse.Namespace, app: CliApp) -> int:
     username = await bot_username(settings)
     r = made.role
     where = f" of {r.division_code} ({r.division_name_th})" if r.division_code else ""
+    if made.oversees:
+        where = f" overseeing {', '.join(made.oversees)}"
     print(f"invitation {made.id} created: {role}{where}")
     print(f"expires: {_when(made.expires_at, settings)} ({settings.timezone})")
     print(f"token:   {made.token}")
@@ -162,11 +177,14 @@ async def _list(args: argparse.Namespace, app: CliApp) -> int:
     return 0
 
 
-def _person(line: MemberLine, settings: Settings, with_role: bool = True) -> str:
+def _person(
+    line: MemberLine, settings: Settings, oversees: dict[int, tuple[str, ...]] | None = None
+) -> str:
     text = f"  - {line.name}" + (f" (@{line.username})" if line.username else "")
-    text += f" [person {line.person_id}, membership {line.membership_id}]"
-    if with_role:
-        text = f"{text} {line.role}"
+    text += f" [person {line.person_id}, membership {line.membership_id}] {line.role}"
+    codes = (oversees or {}).get(line.membership_id)
+    if codes:
+        text += f" of {', '.join(codes)}"
     if line.unreachable_since is not None:
         text += f"  UNREACHABLE since {_when(line.unreachable_since, settings)}"
     return text
@@ -177,8 +195,10 @@ async def _members(_: argparse.Namespace, app: CliApp) -> int:
     overview = await people.members_overview(app.core, people.OPERATOR)
     if not overview.divisions:
         raise CliError(f"no divisions yet: run `{PROG} plan import FILE` first")
+    oversees = await people.oversight_codes(app.core, people.OPERATOR)
     print("Organization-wide")
-    print("\n".join(_person(m, settings) for m in overview.org_wide) or "  (nobody yet)")
+    lines = [_person(m, settings, oversees) for m in overview.org_wide]
+    print("\n".join(lines) or "  (nobody yet)")
     for d in overview.divisions:
         print(f"{d.code} {d.name_th}")
         print("\n".join(_person(m, settings) for m in d.members) or "  (nobody yet)")

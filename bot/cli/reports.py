@@ -198,6 +198,11 @@ def summary_json(summary: RoundSummary, tz: tzinfo) -> dict[str, Any]:
         "owed": summary.owed,
         "answered": summary.answered,
         "late": summary.late,
+        "review": {
+            "accepted": summary.accepted,
+            "returned": summary.returned,
+            "awaiting": summary.awaiting,
+        },
         "measures": [
             {
                 "seq": m.measure.seq,
@@ -206,6 +211,7 @@ def summary_json(summary: RoundSummary, tz: tzinfo) -> dict[str, Any]:
                 "answered": m.answered,
                 "counts": dict(m.counts),
                 "late": m.late,
+                "review": {"accepted": m.accepted, "returned": m.returned, "awaiting": m.awaiting},
                 "missing": [d.code for d in m.missing],
             }
             for m in summary.measures
@@ -221,12 +227,15 @@ def summary_text(summary: RoundSummary, settings: Settings) -> str:
     lines = [
         f"round {r.key} ({r.kind}) {round_label(r, 'th')}, closes {closes} ({settings.timezone})",
         f"answered {summary.answered}/{summary.owed}, late {summary.late}",
+        f"review: accepted {summary.accepted}, returned {summary.returned}, "
+        f"awaiting {summary.awaiting}",
         "",
     ]
     for m in summary.measures:
         counts = " ".join(f"{status}={n}" for status, n in m.counts)
+        review = f"accepted={m.accepted} returned={m.returned} awaiting={m.awaiting}"
         lines.append(f"{m.measure.seq}. {m.measure.title_th}")
-        lines.append(f"   answered {m.answered}/{m.owed}  {counts}  late={m.late}")
+        lines.append(f"   answered {m.answered}/{m.owed}  {counts}  late={m.late}  {review}")
         if m.missing:
             lines.append("   missing: " + ", ".join(d.code for d in m.missing))
     return "\n".join(lines)

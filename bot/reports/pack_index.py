@@ -21,6 +21,8 @@ from bot.present import (
     division_name,
     long_date,
     measure_title,
+    review_name,
+    review_words,
     round_label,
     round_name,
     short_date,
@@ -107,6 +109,20 @@ def _result(item: ItemAnswer, tz: tzinfo, lang: str) -> str:
     return f'<td class="text">{" ".join(words)}<br><span class="note">{escape(when)}</span></td>'
 
 
+def _review(item: ItemAnswer, tz: tzinfo, lang: str) -> str:
+    """The answer's review state: accepted or returned by whom and when (and why), or waiting."""
+    a = item.answer
+    if a is None:
+        return "<td></td>"
+    if a.review is None:
+        return f'<td class="note">{escape(review_name(a.review_state, lang))}</td>'
+    words = escape(review_words(a.review, tz, lang, icon=False))
+    if a.review.comment:
+        comment = escape(t("review.comment", lang, comment=a.review.comment))
+        words += f'<br><span class="note">{comment}</span>'
+    return f"<td>{words}</td>"
+
+
 def _row(item: ItemAnswer, period: bool, paths: Mapping[int, str], tz: tzinfo, lang: str) -> str:
     status = status_name(item.status, lang)
     if item.answer is not None and item.answer.late:
@@ -118,6 +134,7 @@ def _row(item: ItemAnswer, period: bool, paths: Mapping[int, str], tz: tzinfo, l
         f"<td>{escape(division_name(item.division, lang))}</td>",
         f"<td>{escape(status)}</td>",
         _result(item, tz, lang),
+        _review(item, tz, lang),
         f"<td><ul>{listed}</ul></td>" if listed else f"<td>{escape(t('report.none', lang))}</td>",
     ]
     return "<tr>" + "".join(cells) + "</tr>"
@@ -146,6 +163,7 @@ def _measure_section(
         "report.col.division",
         "report.col.status",
         "report.col.results",
+        "export.col.review",
         "report.col.evidence",
     ]
     head = "".join(f"<th>{escape(t(c, lang))}</th>" for c in columns)

@@ -46,6 +46,12 @@ VERBS: dict[str, int] = {
     "rr": 1,  # return the answer for more: ask for the comment (report id)
     "rx": 0,  # cancel the return waiting for its comment
     "rq": 0,  # the answers waiting for review (/review)
+    # /away: a head's stand-in (days are date ordinals: date.fromordinal)
+    "aws": 1,  # stand-in chosen: person id -> choose the first day
+    "awf": 2,  # first day chosen: stand-in, first day -> choose the last day
+    "awt": 3,  # last day chosen: stand-in, first day, last day -> name the stand-in
+    "awx": 1,  # cancel a range: range id
+    "awi": 0,  # invite a member of the division (to stand in once they join)
     # moving a meeting (coordinators and admins); a month is YYYYMM, a time HHMM (local)
     "mvm": 1,  # the month's days to pick from: month
     "mvd": 2,  # a day picked, the times to pick from: month, day

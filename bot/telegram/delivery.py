@@ -16,11 +16,15 @@ from telegram.ext import ExtBot
 from bot.telegram.limiter import retry_seconds
 from bot.telegram.notices import Rendered, Renderer
 from bot.telegram.pacing import Lane
+from bot.telegram.views.away import summary_view
+from bot.telegram.views.escalation import escalation_view
 from bot.telegram.views.review import notice_view
-from bot.usecases import reviews, rounds
+from bot.usecases import escalation, reviews, rounds, standins
 from bot.usecases.core import Core
 from scheduler.outcomes import Failed, Outcome, Outgoing, Retry, Sent, Unreachable
+from storage.oversight import ESCALATION
 from storage.reviews import RETURN_NOTICE
+from storage.standins import AWAY_SUMMARY
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +46,16 @@ class TelegramDelivery:
     async def _render(self, out: Outgoing) -> Rendered | None:
         """What the delivery says, read as it is sent (None: what it was about is gone)."""
         lang = out.language if out.language in ("th", "en") else "th"
+        tz = self.core.rules.tz
         if out.kind == RETURN_NOTICE:  # a returned answer (bot.usecases.reviews)
             data = await reviews.return_notice(self.core, out)
-            return Rendered(*notice_view(data, lang, self.core.rules.tz)) if data else None
+            return Rendered(*notice_view(data, lang, tz)) if data else None
+        if out.kind == AWAY_SUMMARY:  # the head is back (bot.usecases.standins)
+            summary = await standins.away_summary(self.core, out)
+            return Rendered(*summary_view(summary, lang, tz)) if summary else None
+        if out.kind == ESCALATION:  # silent divisions, to a supervisor (bot.usecases.escalation)
+            told = await escalation.escalation_notice(self.core, out)
+            return Rendered(*escalation_view(told, lang, tz)) if told else None
         notice = await rounds.notice(self.core, out)
         return self.renderer.render(notice, out.language) if notice is not None else None
 

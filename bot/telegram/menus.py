@@ -9,7 +9,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.texts import t
-from storage.models import ORG_WIDE_ROLES
+from storage.models import ORG_WIDE_ROLES, SUPERVISOR
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,7 @@ ALL_COMMANDS = (
     "whoami",
     "report",
     "cancel",
+    "away",
     "summary",
     "missing",
     "history",
@@ -38,6 +39,10 @@ STRANGER_COMMANDS = ("start", "help")
 EVERYONE = frozenset({"start", "help", "whoami", "language", "privacy", "mydata"})
 # Heads and members answer for their division and read its results.
 DIVISION_COMMANDS = frozenset({"report", "cancel", "summary", "history", "export"})
+# Heads also name a stand-in for the days they are away.
+HEAD_COMMANDS = frozenset({"away"})
+# Supervisors read the divisions they oversee and nudge the silent ones among them.
+SUPERVISOR_COMMANDS = frozenset({"summary", "missing", "history", "export"})
 # Coordinators and admins read every division and manage people; they answer nothing
 # themselves unless they also hold a division role.
 ORG_COMMANDS = frozenset(
@@ -63,6 +68,10 @@ def commands_for(roles: Iterable[str]) -> tuple[str, ...]:
     allowed = set(EVERYONE)
     if roles & {"head", "member"}:
         allowed |= DIVISION_COMMANDS
+    if "head" in roles:
+        allowed |= HEAD_COMMANDS
+    if SUPERVISOR in roles:
+        allowed |= SUPERVISOR_COMMANDS
     if roles & set(ORG_WIDE_ROLES):
         allowed |= ORG_COMMANDS
     return tuple(name for name in ALL_COMMANDS if name in allowed)

@@ -6,11 +6,12 @@ import string
 from collections.abc import Mapping
 from types import ModuleType
 
-from bot.texts import answer, en, enrol, evidence, meetings, reports, review, rounds, th
+from bot.texts import answer, cover, en, enrol, evidence, meetings, reports, review, rounds, th
 
 # Each feature keeps its texts in its own module (TH and EN dicts) beside the core catalog.
 FEATURE_MODULES: tuple[ModuleType, ...] = (
     answer,
+    cover,
     enrol,
     evidence,
     meetings,

@@ -24,6 +24,7 @@ TH: dict[str, str] = {
     "role.coordinator": "ผู้ประสานงาน",
     "role.head": "หัวหน้าหน่วยงาน",
     "role.member": "ผู้ได้รับมอบหมาย",
+    "role.supervisor": "ผู้กำกับดูแลหน่วยงาน",
     "role.org_wide": "ระดับองค์กร",
     # /start with a token, and plain /start
     "enrol.welcome": (
@@ -126,6 +127,7 @@ EN: dict[str, str] = {
     "role.coordinator": "Coordinator",
     "role.head": "Division head",
     "role.member": "Delegate",
+    "role.supervisor": "Supervisor",
     "role.org_wide": "Organization-wide",
     "enrol.welcome": (
         "You are registered. Thank you.\n\nYour role: {role}\n\nType /help to see what you can use."

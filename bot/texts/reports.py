@@ -78,7 +78,7 @@ TH: dict[str, str] = {
     "missing.nudge_not_silent": "{name} รายงานครบแล้ว ไม่ต้องแจ้งเตือน",
     "missing.nudge_closed": "รอบนี้ปิดรับรายงานแล้ว จึงไม่สามารถแจ้งเตือน{name}ได้",
     "summary.back": "« กลับไปหน้าสรุปของรอบนี้",
-    "missing.coordinators_only": "ขออภัย การแจ้งเตือนสงวนไว้สำหรับผู้ประสานงาน",
+    "missing.coordinators_only": ("ขออภัย การแจ้งเตือนสงวนไว้สำหรับผู้ประสานงานและผู้กำกับดูแลหน่วยงานนั้น"),
     # /history
     "history.choose": "กรุณาเลือกมาตรการหรือหน่วยงานที่ต้องการดูประวัติสถานะรายรอบ",
     "history.title_measure": "<b>ประวัติสถานะรายรอบ มาตรการที่ {seq}</b> {title}",
@@ -233,7 +233,9 @@ EN: dict[str, str] = {
     "missing.nudge_not_silent": "{name} has answered everything; no reminder needed.",
     "missing.nudge_closed": "This round has closed, so {name} cannot be reminded.",
     "summary.back": "« Back to this round's summary",
-    "missing.coordinators_only": "Sorry, only coordinators can send reminders.",
+    "missing.coordinators_only": (
+        "Sorry, only coordinators and the division's supervisors can send reminders."
+    ),
     "history.choose": "Please choose a measure or a division to see its status round by round.",
     "history.title_measure": "<b>Status history of measure {seq}</b> {title}",
     "history.title_division": "<b>Status history of {name}</b>",

@@ -18,12 +18,18 @@ from bot.usecases.people import STALE, may_grant, refused, require_manager
 from bot.usecases.refusals import Refused
 from storage import audit
 from storage import invites as inv
-from storage.invites import DEFAULT_TTL, DIVISION_ROLES, Enrollee, InviteError, InviteInfo
-from storage.models import ROLES
+from storage.invite_list import InviteInfo, list_invites
+from storage.invites import DEFAULT_TTL, DIVISION_ROLES, Enrollee, InviteError
+from storage.models import ROLES, SUPERVISOR
 from storage.people import Actor, DivisionName, Role, active_division, division_names, load_actor
 
+# A supervisor invitation's word for every division (the command line's `--division all`).
+EVERY = "all"
 # Organization-wide roles in the order /invite offers them.
-ORG_WIDE_CHOICES = ("coordinator", "admin")
+# A supervisor invited here oversees every division; one invited from a division's screen
+# oversees that division (the command line names several).
+ORG_WIDE_CHOICES = ("coordinator", "supervisor", "admin")
+DIVISION_CHOICES = (*DIVISION_ROLES, SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class InviteScreen:
 
 
 async def _screen(session: AsyncSession, now: datetime) -> InviteScreen:
-    open_invites = await inv.list_invites(session, now=now, open_only=True)
+    open_invites = await list_invites(session, now=now, open_only=True)
     return InviteScreen(await division_names(session), tuple(open_invites))
 
 
@@ -94,7 +100,7 @@ async def invite_choices(core: Core, actor: Actor, division_id: int | None) -> I
         division = await active_division(uow.session, division_id)
     if division is None:
         raise await refused(core, actor, action, "stale", STALE)
-    return InviteChoices(division, DIVISION_ROLES)
+    return InviteChoices(division, DIVISION_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ class MadeInvite:
     token: str
     role: Role
     expires_at: datetime
+    # A supervisor's invitation: the codes of the divisions it oversees (("all",): every one).
+    oversees: tuple[str, ...] = ()
 
 
 def _role(role: str, division: DivisionName | None) -> Role:
@@ -121,6 +129,7 @@ async def _make(
     *,
     by: Actor | None,
     ttl: timedelta = DEFAULT_TTL,
+    oversees: tuple[DivisionName, ...] | None = None,
 ) -> MadeInvite:
     made = await inv.create_invite(
         session,
@@ -130,11 +139,17 @@ async def _make(
         now=now,
         ttl=ttl,
         via="bot" if by else "cli",
+        oversees=[d.id for d in oversees] if oversees is not None else None,
     )
     # The only copy of the token is about to be shown: keep it out of every log line (PTB logs
     # each sent message's text at DEBUG).
     secrets_filter.remember(made.token)
-    return MadeInvite(made.id, made.token, _role(role, division), made.expires_at)
+    scope: tuple[str, ...] = ()
+    if role == SUPERVISOR:
+        scope = tuple(d.code for d in oversees) if oversees is not None else (EVERY,)
+        # Worded with its division when it oversees one ("Supervisor – Finance (FIN)").
+        division = oversees[0] if oversees is not None and len(oversees) == 1 else None
+    return MadeInvite(made.id, made.token, _role(role, division), made.expires_at, scope)
 
 
 async def create_invite(core: Core, actor: Actor, role: str, division_id: int | None) -> MadeInvite:
@@ -150,6 +165,9 @@ async def create_invite(core: Core, actor: Actor, role: str, division_id: int | 
             division = await active_division(uow.session, division_id) if division_id else None
             if division_id and division is None:
                 raise InviteError(f"division {division_id} is not active")
+            if role == SUPERVISOR:  # oversees the division chosen, or (none chosen) every one
+                oversees = (division,) if division is not None else None
+                return await _make(uow.session, core.now(), role, None, by=actor, oversees=oversees)
             return await _make(uow.session, core.now(), role, division, by=actor)
     except InviteError:  # a forged pair, or the division left the plan meanwhile
         raise await refused(core, actor, action, "stale", STALE) from None
@@ -165,6 +183,8 @@ async def invite_by_operator(
     """
     if role not in ROLES:
         raise Refused("unknown_role", role=role, roles=ROLES)
+    if role == SUPERVISOR:
+        return await _supervisor_by_operator(core, division_code, ttl)
     async with core.uow() as uow:
         divisions = await division_names(uow.session)
         codes = tuple(d.code for d in divisions)
@@ -177,6 +197,28 @@ async def invite_by_operator(
         if division_code and division is None:
             raise Refused("unknown_division", division=division_code, codes=codes)
         return await _make(uow.session, core.now(), role, division, by=None, ttl=ttl)
+
+
+async def _supervisor_by_operator(
+    core: Core, division_codes: str | None, ttl: timedelta
+) -> MadeInvite:
+    """A supervisor's invitation for the divisions named (comma-separated codes, or `all`)."""
+    async with core.uow() as uow:
+        divisions = await division_names(uow.session)
+        codes = tuple(d.code for d in divisions)
+        wanted = [c.strip().upper() for c in (division_codes or "").split(",") if c.strip()]
+        if not wanted:
+            raise Refused("needs_division", role=SUPERVISOR, codes=(*codes, EVERY))
+        oversees: tuple[DivisionName, ...] | None = None
+        if wanted != [EVERY.upper()]:
+            by_code = {d.code: d for d in divisions}
+            unknown = [c for c in wanted if c not in by_code]
+            if unknown:
+                raise Refused("unknown_division", division=",".join(unknown), codes=codes)
+            oversees = tuple(by_code[c] for c in dict.fromkeys(wanted))
+        return await _make(
+            uow.session, core.now(), SUPERVISOR, None, by=None, ttl=ttl, oversees=oversees
+        )
 
 
 @dataclass(frozen=True)
@@ -214,4 +256,16 @@ async def withdraw_invite_by_operator(core: Core, token_or_id: str) -> InviteWit
 async def list_invitations(core: Core, *, open_only: bool = False) -> tuple[InviteInfo, ...]:
     """Invitations, newest first, with their state (for the operator)."""
     async with core.uow() as uow:
-        return tuple(await inv.list_invites(uow.session, now=core.now(), open_only=open_only))
+        return tuple(await list_invites(uow.session, now=core.now(), open_only=open_only))
+
+
+async def invite_stand_in(core: Core, actor: Actor) -> MadeInvite:
+    """/away: a head invites someone to join their division as a member (to stand in)."""
+    heads = [r.division_id for r in actor.roles if r.role == "head" and r.division_id]
+    if not heads:
+        raise await refused(core, actor, "awi")
+    async with core.uow() as uow:
+        division = await active_division(uow.session, heads[0])
+        if division is None:
+            raise await refused(core, actor, "awi", "stale", STALE)
+        return await _make(uow.session, core.now(), "member", division, by=actor)

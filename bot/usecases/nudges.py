@@ -1,9 +1,10 @@
 """Silent divisions and nudges: who still owes answers in a round, and reminding them now.
 
-The rules: only coordinators (and admins) nudge; only a division that still owes something;
-only while the round is open (afterwards a nudge would ask for a report "by" a date already
-past); at most once a local day per division; only to people Telegram still reaches. The
-nudge itself is a pending delivery that the scheduler's tick sends.
+The rules: only coordinators (and admins) nudge, and supervisors the divisions they oversee;
+only a division that still owes something; only while the round is open (afterwards a nudge
+would ask for a report "by" a date already past); at most once a local day per division;
+only to people Telegram still reaches. The nudge itself is a pending delivery that the
+scheduler's tick sends.
 """
 
 from __future__ import annotations
@@ -62,13 +63,20 @@ async def missing(core: Core, actor: Actor, key: str | None = None) -> MissingVi
         plan_id = await current_plan_id(uow.session, core)
         round_ = await pick_round(uow.session, scope, now, key, plan_id=plan_id)
         silent = await silent_divisions(uow.session, round_, nudge_slot(now, tz), scope)
-    may_nudge = actor.is_coordinator and round_.is_open(now)
     nudgeable = tuple(
         s.division
         for s in silent
-        if may_nudge and not s.nudged_today and any(p.reachable for p in s.people)
+        if may_nudge(actor, s.division.id)
+        and round_.is_open(now)
+        and not s.nudged_today
+        and any(p.reachable for p in s.people)
     )
     return MissingView(round_, tuple(silent), nudgeable)
+
+
+def may_nudge(actor: Actor, division_id: int) -> bool:
+    """Coordinators and admins nudge any division; a supervisor those they oversee."""
+    return actor.is_coordinator or actor.oversees(division_id)
 
 
 def _outcome(reason: str, division: DivisionRef) -> Refused:
@@ -96,8 +104,8 @@ async def _reachable(
 
 
 async def nudge(core: Core, actor: Actor, round_id: int, division_id: int) -> Nudged:
-    """Record today's nudge for a silent division of an open round (coordinators only)."""
-    if not actor.is_coordinator:
+    """Record today's nudge for a silent division of an open round (coordinators, supervisors)."""
+    if not may_nudge(actor, division_id):
         log.warning("nudge refused to person %s", actor.person_id)
         raise Refused("coordinators_only", key="missing.coordinators_only")
     now, tz = core.now(), core.rules.tz

@@ -22,6 +22,7 @@ from storage import people as store
 from storage import rounds as rounds_store
 from storage.deliveries import skip_revoked
 from storage.models import AuditEvent
+from storage.oversight import overseen_codes
 from storage.people import Actor, MemberLine, MembersOverview, Role
 
 # The catalog's wording of the people refusals. refuse() words a button press with the key's
@@ -104,6 +105,13 @@ async def members_overview(core: Core, by: Manager, *, action: str = "members") 
     await require_manager(core, by, action)
     async with core.uow() as uow:
         return await store.members_overview(uow.session)
+
+
+async def oversight_codes(core: Core, by: Manager) -> dict[int, tuple[str, ...]]:
+    """The divisions each supervisor role oversees, by membership ("all": every division)."""
+    await require_manager(core, by, "members")
+    async with core.uow() as uow:
+        return await overseen_codes(uow.session)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Summaries and history: a round at a glance, one measure, one division, round by round.
 
 One rule decides what anyone sees (visible_divisions): coordinators and admins see every
-division, heads and members only their own. It is applied on every call from the database's
-view of the actor, never from what a button says, so a forged or stale button shows nothing
-it should not. `actor=None` is the operator at the command line, who sees everything.
+division, supervisors the divisions they oversee, heads and members only their own. It is
+applied on every call from the database's view of the actor, never from what a button says,
+so a forged or stale button shows nothing it should not. `actor=None` is the operator at the
+command line, who sees everything.
 """
 
 from __future__ import annotations
@@ -63,8 +64,17 @@ class HistoryChoices:
 
 
 def visible_divisions(actor: Actor | None) -> Scope:
-    """The divisions an actor may see; None means all (coordinators, admins, the operator)."""
-    return None if actor is None or actor.is_coordinator else actor.division_ids
+    """The divisions an actor may see; None means all (coordinators, admins, the operator).
+
+    A supervisor sees the divisions they oversee (all of them: everything), with their own.
+    """
+    if actor is None or actor.is_coordinator:
+        return None
+    if not actor.is_supervisor:
+        return actor.division_ids
+    if actor.oversight.every:
+        return None
+    return actor.division_ids | actor.oversight.division_ids
 
 
 def _not_allowed(what: str, ident: int, actor: Actor | None) -> Refused:

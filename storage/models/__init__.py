@@ -2,7 +2,16 @@
 
 from storage.models.base import Base
 from storage.models.calendar import SpecialHoliday
-from storage.models.people import ORG_WIDE_ROLES, ROLES, AuditEvent, Invite, Membership, Person
+from storage.models.cover import Oversight, StandIn
+from storage.models.people import (
+    ORG_WIDE_ROLES,
+    ROLES,
+    SUPERVISOR,
+    AuditEvent,
+    Invite,
+    Membership,
+    Person,
+)
 from storage.models.plan import (
     AssessmentIndicator,
     Division,
@@ -35,6 +44,7 @@ __all__ = [
     "ROLES",
     "ROUND_KINDS",
     "STATUSES",
+    "SUPERVISOR",
     "AssessmentIndicator",
     "AuditEvent",
     "Base",
@@ -50,6 +60,7 @@ __all__ = [
     "Meeting",
     "Membership",
     "Organization",
+    "Oversight",
     "PendingReview",
     "Person",
     "Plan",
@@ -59,4 +70,5 @@ __all__ = [
     "Round",
     "RoundItem",
     "SpecialHoliday",
+    "StandIn",
 ]

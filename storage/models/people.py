@@ -12,9 +12,12 @@ from storage.models.base import Base
 from storage.models.plan import Division
 from storage.types import UTCDateTime, utcnow
 
-ROLES = ("admin", "coordinator", "head", "member")
+# Appended, never inserted: /invite buttons carry a role by its index here.
+ROLES = ("admin", "coordinator", "head", "member", "supervisor")
 # Roles that see and manage every division; the others act for their own division only.
 ORG_WIDE_ROLES = ("admin", "coordinator")
+# Oversees some divisions (or all): sees their summaries, is told when they stay silent.
+SUPERVISOR = "supervisor"
 
 
 class Person(Base):
@@ -72,6 +75,8 @@ class Invite(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A supervisor invitation's divisions: a list of division ids, or None for every division.
+    oversees: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
 
     division: Mapped[Division | None] = relationship()
 

@@ -87,10 +87,14 @@ def test_summary_text_and_json(cli_db: Path, capsys: pytest.CaptureFixture[str])
     assert data["round"]["label_th"] == "ประจำเดือนมกราคม ๒๕๖๕"
     assert data["answered"] == 4 and data["late"] == 1
     assert data["measures"][0]["counts"]["done"] == 1
+    # Nobody reviewed anything: every answer awaits review (issue 14).
+    assert data["review"] == {"accepted": 0, "returned": 0, "awaiting": 4}
     assert data["round"]["closes_at"] == "2022-01-26T09:30+07:00"  # local, as `schedule --json`
     assert main(["summary", "--round", "2565-Q1"]) == 0
     text = capsys.readouterr().out
     assert "ไตรมาสที่ ๑ ปีงบประมาณ ๒๕๖๕" in text and "answered 1/1" in text
+    assert "review: accepted 0, returned 0, awaiting 1" in text
+    assert "accepted=0 returned=0 awaiting=1" in text
     assert main(["summary"]) == 0  # the current round: the most recently closed one
     text = capsys.readouterr().out
     assert "round 2565-01" in text and "26 ม.ค. 2565" in text  # B.E., local, as `schedule`

@@ -88,6 +88,7 @@ async def test_head_joins_and_a_second_person_is_refused(
         "whoami",
         "report",
         "cancel",
+        "away",
         "summary",
         "history",
         "export",
@@ -196,7 +197,7 @@ async def test_coordinator_invites_through_the_bot(
         # Organization-wide: a coordinator may invite coordinators, not admins.
         fake.press(9, screen.message_id, "ivd:0")
         await fake.wait_for_message(9, lambda m: m.edits and "ivr:0:1" in str(m.buttons()))
-        assert [d for _, d in fake.last_message(9).buttons()] == ["ivr:0:1"]
+        assert [d for _, d in fake.last_message(9).buttons()] == ["ivr:0:1", "ivr:0:4"]
         forged = fake.press(9, screen.message_id, "ivr:0:0", strict=False)
         await fake.wait_for_answer(forged)
         assert "ไม่มีสิทธิ์" in (fake.callback_answers[forged]["text"] or "")
@@ -393,6 +394,7 @@ async def test_acting_head_gains_a_second_division_and_coordinator_menu(
         "whoami",
         "report",
         "cancel",
+        "away",
         "summary",
         "missing",
         "history",

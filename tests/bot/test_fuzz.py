@@ -48,6 +48,7 @@ from storage.models import (
     Review,
     Round,
     RoundItem,
+    StandIn,
 )
 from tests.bot.harness import bot_settings
 from tests.conftest import truncate_all
@@ -97,6 +98,7 @@ COMMANDS = [
     "/history",
     "/export",
     "/review",
+    "/away",
     "/meetings",
     "/members",
     "/invite",
@@ -130,15 +132,22 @@ async def _snapshot(sessions: Sessions, fin_division_people: set[int]) -> dict[s
     """What no stranger or other division may change.
 
     The audit log may grow, and PALAD's head may answer for PALAD (drafts and reports of
-    their own division): only FIN's answers, everything about people and rounds, reviews
-    and what the bot is to send count.
+    their own division) and invite someone into it: only FIN's answers, everything about
+    people and rounds, reviews, stand-ins and what the bot is to send count.
     """
     async with sessions() as s:
         counts = {}
-        people = (Person, Membership, Invite)
-        for model in (*people, Round, RoundItem, Review, PendingReview, Delivery):
+        people = (Person, Membership)
+        for model in (*people, Round, RoundItem, Review, PendingReview, Delivery, StandIn):
             counts[model.__tablename__] = await s.scalar(select(func.count()).select_from(model))
         fin = select(Division.id).where(Division.code == "FIN").scalar_subquery()
+        # PALAD's head may invite someone into PALAD (/away's button): other invitations count.
+        palad = select(Division.id).where(Division.code == "PALAD").scalar_subquery()
+        counts["invites"] = await s.scalar(
+            select(func.count())
+            .select_from(Invite)
+            .where(or_(Invite.division_id.is_(None), Invite.division_id != palad))
+        )
         counts["fin_reports"] = await s.scalar(
             select(func.count()).select_from(Report).where(Report.division_id == fin)
         )
@@ -271,7 +280,17 @@ def targeted(
         ).map(lambda x: "{}:{}:{}:{}".format(*x)),
         st.sampled_from(["mvx", "nop"]),
     )
-    return st.tuples(st.just("press"), st.one_of(answering, evidence, review, moving))
+    # A stand-in for FIN's head or by PALAD's (issue 14): people by id, days around NOW.
+    today = NOW.date().toordinal()
+    person, day = st.integers(1, 6), st.integers(today - 3, today + 10)
+    away = st.one_of(
+        person.map(lambda p: f"aws:{p}"),
+        st.tuples(person, day).map(lambda x: f"awf:{x[0]}:{x[1]}"),
+        st.tuples(person, day, day).map(lambda x: "awt:{}:{}:{}".format(*x)),
+        st.integers(0, 3).map(lambda n: f"awx:{n}"),
+        st.just("awi"),
+    )
+    return st.tuples(st.just("press"), st.one_of(answering, evidence, review, moving, away))
 
 
 async def _items(sessions: Sessions) -> list[tuple[int, int, int]]:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import audit
 from storage import invites as inv
+from storage.invite_list import list_invites
 from storage.models import AuditEvent, Invite, Membership, Person
 from storage.people import (
     active_roles,
@@ -124,9 +125,9 @@ async def test_expired_and_revoked_tokens_change_nothing(sessions: Sessions) -> 
     assert (await redeem(sessions, revoked.token, 1001)).outcome == inv.REVOKED
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 0
-        listed = {i.id: i.state for i in await inv.list_invites(session, now=T0)}
+        listed = {i.id: i.state for i in await list_invites(session, now=T0)}
         assert listed == {short.id: "open", revoked.id: "revoked"}
-        later = await inv.list_invites(session, now=T0 + timedelta(days=1), open_only=True)
+        later = await list_invites(session, now=T0 + timedelta(days=1), open_only=True)
         assert later == []
 
 
@@ -189,7 +190,7 @@ async def test_second_invite_adds_a_role_and_the_same_role_twice_is_refused(
         actor = await load_actor(session, 1001)
         assert actor is not None
         assert sorted(r.division_code or "" for r in actor.roles) == ["ENG", "FIN"]
-        still_open = await inv.list_invites(session, now=T0, open_only=True)
+        still_open = await list_invites(session, now=T0, open_only=True)
         assert [i.id for i in still_open] == [again.id]
 
 

@@ -34,7 +34,20 @@ def test_commands_per_role() -> None:
         "mydata",
     )
     assert commands_for(["member"]) == member
-    assert commands_for(["head"]) == member
+    assert commands_for(["head"]) == (*member[:5], "away", *member[5:])
+    supervisor = commands_for(["supervisor"])
+    assert supervisor == (
+        "start",
+        "help",
+        "whoami",
+        "summary",
+        "missing",
+        "history",
+        "export",
+        "language",
+        "privacy",
+        "mydata",
+    )
     coordinator = commands_for(["coordinator"])
     assert coordinator == (
         "start",

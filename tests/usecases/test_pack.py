@@ -26,6 +26,7 @@ from bot.usecases.pack import pack_period, pack_round, pack_round_by_key
 from bot.usecases.people import identify
 from bot.usecases.refusals import Refused
 from storage.read_models import EvidenceRef
+from storage.reviews import add_review
 from tests.factories import enrol, seed_plan
 from tests.pack_factories import (
     JPEG,
@@ -38,6 +39,7 @@ from tests.pack_factories import (
     Sessions,
     pack_scenario,
 )
+from tests.scheduling import bkk
 
 HEAD = 7102
 
@@ -221,3 +223,22 @@ def test_an_evidence_line_escapes_names_and_links_only_the_web() -> None:
     assert "ไม่มีไฟล์นี้ในชุดเอกสาร" in evidence_item(lost, {}, "th") and "href" not in (
         evidence_item(lost, {}, "th")
     )
+
+
+async def test_the_index_shows_each_answer_s_review(
+    core: Core, ps: PackScenario, sessions: Sessions, tmp_path: Path
+) -> None:
+    coordinator = await enrol(sessions, 7109, "coordinator", name="ผู้ประสานงาน")
+    async with sessions() as s, s.begin():
+        await add_review(
+            s, ps.jan_report, "returned", comment="ขอรายงาน <ฉบับลงนาม>", reviewer_id=coordinator,
+            at=bkk(2022, 1, 19, 10),
+        )  # fmt: skip
+    round_ = await pack_round_by_key(core, "2565-01")
+    await pack_round(core, None, round_, tmp_path / "jan.zip")
+    with zipfile.ZipFile(tmp_path / "jan.zip") as zf:
+        index = _index(zf)
+    assert "<th>ผลการตรวจ</th>" in index
+    assert "ขอข้อมูลเพิ่มเติม โดย ผู้ประสานงาน เมื่อ" in index
+    assert "ความเห็น: ขอรายงาน &lt;ฉบับลงนาม&gt;" in index
+    assert "รอการตรวจ" in index  # the other divisions' answers nobody reviewed

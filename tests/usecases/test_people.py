@@ -68,8 +68,15 @@ async def test_a_coordinator_may_not_grant_admin(core: Core, sessions: Sessions)
     await enrol(sessions, 8, "admin")
     await enrol(sessions, 9, "coordinator")
     coordinator, admin = await actor(core, 9), await actor(core, 8)
-    assert (await enrolment.invite_choices(core, coordinator, None)).roles == ("coordinator",)
-    assert (await enrolment.invite_choices(core, admin, None)).roles == ("coordinator", "admin")
+    assert (await enrolment.invite_choices(core, coordinator, None)).roles == (
+        "coordinator",
+        "supervisor",
+    )
+    assert (await enrolment.invite_choices(core, admin, None)).roles == (
+        "coordinator",
+        "supervisor",
+        "admin",
+    )
 
     with pytest.raises(Refused) as refused:
         await enrolment.create_invite(core, coordinator, "admin", None)
@@ -130,7 +137,11 @@ async def test_a_division_that_left_the_plan_is_a_stale_choice(
     await enrol(sessions, 9, "coordinator")
     coordinator = await actor(core, 9)
     fin = await division_id(sessions, "FIN")
-    assert (await enrolment.invite_choices(core, coordinator, fin)).roles == ("head", "member")
+    assert (await enrolment.invite_choices(core, coordinator, fin)).roles == (
+        "head",
+        "member",
+        "supervisor",
+    )
     with pytest.raises(Refused) as refused:  # a forged pair: coordinators belong to no division
         await enrolment.create_invite(core, coordinator, "coordinator", fin)
     assert refused.value.reason == "stale"

@@ -19,6 +19,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import (
     answer,
+    away,
     basic,
     enrol,
     evidence,
@@ -52,6 +53,7 @@ ROUTES = merge_routes(
     history.BUTTONS,
     exports.BUTTONS,
     review.BUTTONS,
+    away.BUTTONS,
     meetings.BUTTONS,
 )
 
@@ -72,6 +74,7 @@ COMMANDS: dict[str, Callable[[Update, Any], Coroutine[Any, Any, None]]] = {
     "history": history.history_command,
     "export": exports.export_command,
     "review": review.review_command,
+    "away": away.away_command,
     "privacy": privacy.privacy_command,
     "mydata": privacy.mydata_command,
 }

@@ -16,7 +16,8 @@ from bot.texts import localized, t
 from bot.usecases.enrolment import InviteChoices, InviteScreen, InviteWithdrawn, MadeInvite
 from bot.usecases.people import RevocableRole, RevokeList
 from scheduler.thaidate import format_datetime
-from storage.invites import REVOKED, USED, InviteInfo
+from storage.invite_list import InviteInfo
+from storage.invites import REVOKED, USED
 from storage.models import ROLES
 from storage.people import Actor, MemberLine, MembersOverview, Role
 
