@@ -97,8 +97,9 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utcnow,
+    limiter: OutgoingLimiter | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the Application; tests pass fake requests and a clock, production the real ones."""
+    """Build the Application; tests pass fakes, a clock and limits; production the real ones."""
     # PTB logs the API URL (with the token) and call parameters at DEBUG: redact them all.
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     secrets_filter.install_from(settings.token(), settings.database_url, [secret] if secret else [])
@@ -115,7 +116,7 @@ def build_application(
         # Throughput (issue 16): one outgoing limiter, replies before scheduled notices
         # (bot/telegram/limiter.py); different chats' updates side by side, one chat's in
         # order (bot/telegram/ordering.py), each through the replicas' guard (issue 17).
-        .rate_limiter(OutgoingLimiter())
+        .rate_limiter(limiter or OutgoingLimiter())
         .concurrent_updates(PerChatProcessor(guard=guard))
         .post_init(_post_init)
         .context_types(CONTEXT_TYPES)

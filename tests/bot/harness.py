@@ -14,12 +14,23 @@ from telegram.ext import Application
 
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.telegram.limiter import OutgoingLimiter
+from bot.telegram.pacing import Limits, Pacing
 from bot.usecases.core import Core
 from storage.types import utcnow
 from tests.fakebot import FakeTelegram, fake_request_pair
 
 App = Application[Any, Any, Any, Any, Any, Any]
 BKK = ZoneInfo("Asia/Bangkok")
+# Flow tests check what the bot says and stores, not its pacing: a conversation of ten replies
+# would otherwise take ten seconds of real time at one message a second per chat. The limits
+# themselves are tested in tests/unit (pacing, limiter) and tests/bot/test_ordering.py.
+FLOW_LIMITS = Limits(chat_gap=0.0)
+
+
+def flow_limiter() -> OutgoingLimiter:
+    """The application's own limiter, with Telegram's overall limit and no per-chat gap."""
+    return OutgoingLimiter(Pacing(FLOW_LIMITS))
 
 
 class Clock:
@@ -67,6 +78,7 @@ async def running_bot(
         request=request,
         get_updates_request=updates_request,
         clock=clock,
+        limiter=flow_limiter(),
     )
     await app.initialize()
     if app.post_init is not None:
