@@ -51,9 +51,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     """The one line that says the PostgreSQL half did not run, and how to run it."""
     left_out = config.stash.get(_PG_LEFT_OUT, 0)
-    if left_out:
+    # With pytest-xdist the workers collect (and count); this process only knows it was left out.
+    pg_left_out = _pg_admin_url() is None and not os.environ.get("CI")
+    if left_out or pg_left_out:
+        count = f"{left_out} tests deselected" if left_out else "deselected"
         terminalreporter.write_line(
-            f"PostgreSQL half not run ({left_out} tests deselected): set "
+            f"PostgreSQL half not run ({count}): set "
             "TEST_DATABASE_URL=postgresql+asyncpg://USER@HOST:5432/DB to run it"
         )
 
