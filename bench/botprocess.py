@@ -49,6 +49,23 @@ def vm_kib(pid: int, field: str) -> int:
     raise KeyError(field)
 
 
+async def run_cli(env: dict[str, str], *args: str) -> None:
+    """Run one `ita-followup` command with `env` to completion; raise if it fails."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *args,
+        env=env,
+        cwd=str(ROOT),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ita-followup {' '.join(args)}: {err.decode() or out.decode()}")
+
+
 class BotWorld:
     """A temporary database with the plan and its meeting, the fake server, and the bot process."""
 
@@ -98,19 +115,7 @@ class BotWorld:
 
     async def cli(self, *args: str) -> None:
         """Run one `ita-followup` command to completion; raise if it fails."""
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            *args,
-            env=self.env(),
-            cwd=str(ROOT),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(proc.communicate(), 120)
-        if proc.returncode != 0:
-            raise RuntimeError(f"ita-followup {' '.join(args)}: {err.decode() or out.decode()}")
+        await run_cli(self.env(), *args)
 
     async def enrol(self, people: int) -> None:
         """Enrol `people` people round the divisions (each a user of the fake)."""

@@ -24,7 +24,7 @@ import aiohttp
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.botprocess import ROOT, TOKEN, plan_for
+from bench.botprocess import ROOT, TOKEN, plan_for, run_cli
 from scheduler.workdays import WorkCalendar
 from storage.db import create_engine
 from tests.fakebot import FakeBotApiServer, FakeTelegram
@@ -184,20 +184,8 @@ class ReplicaWorld:
         return env
 
     async def cli(self, *args: str) -> None:
-        """Run one `ita-followup` command to completion; raise if it fails."""
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            *args,
-            env=self.env(self.ports[0]),
-            cwd=str(ROOT),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(proc.communicate(), 120)
-        if proc.returncode != 0:
-            raise RuntimeError(f"ita-followup {' '.join(args)}: {err.decode() or out.decode()}")
+        """Run one `ita-followup` command to completion (on the first replica's settings)."""
+        await run_cli(self.env(self.ports[0]), *args)
 
     async def start(self, port: int) -> None:
         """Start the replica on `port` (its log in the work folder)."""
