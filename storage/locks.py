@@ -12,7 +12,6 @@ a chat's turn is kept in memory only.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -131,23 +130,19 @@ class Leadership:
 
 
 class ChatLocks:
-    """One chat's updates one at a time: in this process, and across replicas on PostgreSQL."""
+    """One chat's updates one at a time across replicas on PostgreSQL (in one process, the
+    update processor keeps a chat's order: bot/telegram/ordering.py)."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
-        self._local: dict[int, asyncio.Lock] = {}
         self._engine: AsyncEngine | None = None
         if is_postgresql(url):
             # Its own small pool: a handler's own sessions never wait behind held chat locks.
             self._engine = create_engine(url, pool_size=pool_size, max_overflow=2 * pool_size)
 
-    def local(self, chat_id: int) -> asyncio.Lock:
-        """The in-process lock of a chat (taken first, in arrival order: asyncio locks are FIFO)."""
-        lock = self._local.get(chat_id)
-        if lock is None:
-            if len(self._local) > 10_000:  # forget idle chats
-                self._local = {c: k for c, k in self._local.items() if k.locked()}
-            lock = self._local[chat_id] = asyncio.Lock()
-        return lock
+    @property
+    def across(self) -> bool:
+        """Whether other replicas can exist (PostgreSQL); on SQLite one process is alone."""
+        return self._engine is not None
 
     @asynccontextmanager
     async def across_replicas(self, chat_id: int) -> AsyncIterator[None]:

@@ -1,13 +1,13 @@
 """Replicas behave as one bot: each update handled once, one chat's updates in order.
 
-`UpdateGuard.around` wraps the handling of one update (bot/telegram/ordering.py calls it,
-inside that process's per-chat order and its bound on concurrency):
-1. the chat's in-process lock, taken before anything awaits, so this replica keeps arrival order;
-2. the update id is claimed in the database: a re-delivery (Telegram's, or one another replica
+`UpdateGuard.around` wraps the handling of one update. bot/telegram/ordering.py calls it inside
+this process's per-chat order (a chat's earlier update here has ended before it starts), so:
+1. the update id is claimed in the database: a re-delivery (Telegram's, or one another replica
    took) is refused and not handled;
-3. if an earlier update of the chat is still in hand on another replica, wait for it (bounded:
-   a replica killed mid-update never finishes it);
-4. the chat's PostgreSQL transaction lock across replicas, around the handling itself.
+2. on PostgreSQL, if an earlier update of the chat is still in hand on another replica, wait for
+   it (bounded: a replica killed mid-update never finishes it); on SQLite one process is the
+   only one (bot/telegram/serving.py), so there is no other replica to wait for;
+3. the chat's PostgreSQL transaction lock across replicas, around the handling itself.
 Without a database answer the update is handled anyway: the handlers answer politely then.
 """
 
@@ -60,21 +60,21 @@ class UpdateGuard:
             await coroutine  # updates without a chat (and custom ones) need no order
             return
         chat_id, started = update.effective_chat.id, time.perf_counter()
-        async with self.chat_locks.local(chat_id):
-            if not await self._claim(update.update_id, chat_id):
-                metrics.UPDATES.labels(outcome="refused").inc()
-                log.info("update %s was taken already (re-delivered); ignored", update.update_id)
-                if asyncio.iscoroutine(coroutine):
-                    coroutine.close()  # never awaited on purpose
-                return
+        if not await self._claim(update.update_id, chat_id):
+            metrics.UPDATES.labels(outcome="refused").inc()
+            log.info("update %s was taken already (re-delivered); ignored", update.update_id)
+            if asyncio.iscoroutine(coroutine):
+                coroutine.close()  # never awaited on purpose
+            return
+        if self.chat_locks.across:
             await self._after_earlier(update.update_id, chat_id)
-            try:
-                async with self.chat_locks.across_replicas(chat_id):
-                    await coroutine
-            finally:
-                await self._handled(update.update_id)
-                metrics.UPDATES.labels(outcome="handled").inc()
-                metrics.LATENCY.labels(kind=_kind(update)).observe(time.perf_counter() - started)
+        try:
+            async with self.chat_locks.across_replicas(chat_id):
+                await coroutine
+        finally:
+            await self._handled(update.update_id)
+            metrics.UPDATES.labels(outcome="handled").inc()
+            metrics.LATENCY.labels(kind=_kind(update)).observe(time.perf_counter() - started)
 
     async def _claim(self, update_id: int, chat_id: int) -> bool:
         try:
