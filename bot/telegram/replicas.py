@@ -7,7 +7,8 @@ this process's per-chat order (a chat's earlier update here has ended before it 
 2. on PostgreSQL, if an earlier update of the chat is still in hand on another replica, wait for
    it (bounded: a replica killed mid-update never finishes it); on SQLite one process is the
    only one (bot/telegram/serving.py), so there is no other replica to wait for;
-3. the chat's PostgreSQL transaction lock across replicas, around the handling itself.
+3. the chat's PostgreSQL transaction lock across replicas, around the handling itself and
+   the mark that it has ended.
 Without a database answer the update is handled anyway: the handlers answer politely then.
 """
 
@@ -68,13 +69,15 @@ class UpdateGuard:
             return
         if self.chat_locks.across:
             await self._after_earlier(update.update_id, chat_id)
-        try:
-            async with self.chat_locks.across_replicas(chat_id):
+        async with self.chat_locks.across_replicas(chat_id):
+            try:
                 await coroutine
-        finally:
-            await self._handled(update.update_id)
-            metrics.UPDATES.labels(outcome="handled").inc()
-            metrics.LATENCY.labels(kind=_kind(update)).observe(time.perf_counter() - started)
+            finally:
+                # Marked while the chat's lock is held: the chat's next update, waiting for the
+                # lock on another replica, starts only after this one is recorded as ended.
+                await self._handled(update.update_id)
+        metrics.UPDATES.labels(outcome="handled").inc()
+        metrics.LATENCY.labels(kind=_kind(update)).observe(time.perf_counter() - started)
 
     async def _claim(self, update_id: int, chat_id: int) -> bool:
         try:

@@ -1,0 +1,66 @@
+"""The update guard on two replicas: a chat's next update starts only once the last has ended."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from bot.telegram import replicas
+from bot.telegram.replicas import UpdateGuard
+from storage.db import session_factory
+from storage.locks import ChatLocks
+from storage.models import ProcessedUpdate
+from tests.bot.harness import core_of
+from tests.bot.test_ordering import _update
+
+CHAT = 7301
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_the_next_update_starts_after_the_last_is_marked_handled(
+    engine: AsyncEngine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = session_factory(engine)
+    core = core_of(sessions)
+    # Two replicas: each its own guard and its own pool of chat locks. The order wait is short,
+    # so the second update stops waiting while the first is still being handled and queues on
+    # the chat's lock: what it finds when it gets the lock is the rule under test.
+    a_locks, b_locks = ChatLocks(db_url), ChatLocks(db_url)
+    a = UpdateGuard(core, a_locks, order_wait=timedelta(seconds=0.05))
+    b = UpdateGuard(core, b_locks, order_wait=timedelta(seconds=0.05))
+    real_mark = replicas.mark_handled
+
+    async def slow_mark(session: AsyncSession, update_id: int, now: datetime) -> None:
+        if update_id == 1:
+            await asyncio.sleep(0.3)  # the database is slow to record the first one's end
+        await real_mark(session, update_id, now)
+
+    monkeypatch.setattr(replicas, "mark_handled", slow_mark)
+    first_started = asyncio.Event()
+    seen: list[datetime | None] = []
+
+    async def first() -> None:
+        first_started.set()
+        await asyncio.sleep(0.2)  # longer than the order wait
+
+    async def second() -> None:
+        async with sessions() as session:
+            seen.append(
+                await session.scalar(
+                    select(ProcessedUpdate.handled_at).where(ProcessedUpdate.update_id == 1)
+                )
+            )
+
+    try:
+        one = asyncio.create_task(a.around(_update(1, CHAT), first()))
+        await first_started.wait()
+        await b.around(_update(2, CHAT), second())
+        await one
+    finally:
+        await a_locks.close()
+        await b_locks.close()
+    assert seen and seen[0] is not None, "the second update ran before the first was marked"
