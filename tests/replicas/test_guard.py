@@ -14,6 +14,7 @@ from bot.telegram.replicas import UpdateGuard
 from storage.db import session_factory
 from storage.locks import ChatLocks
 from storage.models import ProcessedUpdate
+from storage.updates import mark_handled
 from tests.bot.harness import core_of
 from tests.bot.test_ordering import _update
 
@@ -32,12 +33,10 @@ async def test_the_next_update_starts_after_the_last_is_marked_handled(
     a_locks, b_locks = ChatLocks(db_url), ChatLocks(db_url)
     a = UpdateGuard(core, a_locks, order_wait=timedelta(seconds=0.05))
     b = UpdateGuard(core, b_locks, order_wait=timedelta(seconds=0.05))
-    real_mark = replicas.mark_handled
-
     async def slow_mark(session: AsyncSession, update_id: int, now: datetime) -> None:
         if update_id == 1:
             await asyncio.sleep(0.3)  # the database is slow to record the first one's end
-        await real_mark(session, update_id, now)
+        await mark_handled(session, update_id, now)
 
     monkeypatch.setattr(replicas, "mark_handled", slow_mark)
     first_started = asyncio.Event()
