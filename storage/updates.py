@@ -42,10 +42,20 @@ async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> 
     )
 
 
+async def keep_claim(session: AsyncSession, update_id: int, now: datetime) -> None:
+    """A sign of life from an update still waiting for the chat's earlier ones: its claim's
+    time moves to `now`, so that the chat's later updates go on waiting for it."""
+    await session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.handled_at.is_(None))
+        .values(claimed_at=now)
+    )
+
+
 async def earlier_in_hand(
     session: AsyncSession, chat_id: int, update_id: int, since: datetime
 ) -> bool:
-    """Whether an earlier update of the chat, claimed after `since`, is still being handled."""
+    """Whether an earlier update of the chat, claimed (or kept) after `since`, is not ended."""
     q = select(
         exists().where(
             ProcessedUpdate.chat_id == chat_id,

@@ -4,9 +4,11 @@
 this process's per-chat order (a chat's earlier update here has ended before it starts), so:
 1. the update id is claimed in the database: a re-delivery (Telegram's, or one another replica
    took) is refused and not handled;
-2. on PostgreSQL, if an earlier update of the chat is still in hand on another replica, wait for
-   it (bounded: a replica killed mid-update never finishes it); on SQLite one process is the
-   only one (bot/telegram/serving.py), so there is no other replica to wait for;
+2. on PostgreSQL, while an earlier update of the chat is alive on another replica and not yet
+   holding the chat's lock, wait for it. An update keeps its claim fresh while it waits, so a
+   chain of waiting updates keeps its order; a claim left by a replica killed mid-update stops
+   being refreshed and is passed over after `ORDER_WAIT`. On SQLite one process is the only
+   one (bot/telegram/serving.py), so there is no other replica to wait for;
 3. the chat's PostgreSQL transaction lock across replicas, around the handling itself and
    the mark that it has ended.
 Without a database answer the update is handled anyway: the handlers answer politely then.
@@ -27,14 +29,17 @@ from telegram import Update
 from bot.telegram import metrics
 from bot.usecases.core import Core
 from storage.locks import ChatLocks
-from storage.updates import claim_update, earlier_in_hand, mark_handled
+from storage.updates import claim_update, earlier_in_hand, keep_claim, mark_handled
 
 log = logging.getLogger(__name__)
 
-# How long an update waits for an earlier one of its chat that another replica has claimed.
-# It covers the moment between that claim and the chat lock, which is then the queue; kept
-# short because a replica killed mid-update leaves its claim unhandled and holds the next tap.
+# An earlier claim with no sign of life for this long is one a killed replica left behind.
+# A live update refreshes its claim while it waits and holds the chat's lock once it stops
+# waiting (the lock is then the queue), so only a dead claim ages out. Kept short because a
+# dead claim holds the chat's next tap this long.
 ORDER_WAIT = timedelta(seconds=3)
+# Never wait longer than this many ORDER_WAITs in all (a guard against replicas' clocks apart).
+WAIT_CAP = 10
 
 
 def _kind(update: Update) -> str:
@@ -90,19 +95,23 @@ class UpdateGuard:
             return True
 
     async def _after_earlier(self, update_id: int, chat_id: int) -> None:
-        """Wait, at most `order_wait`, while another replica handles an earlier update."""
-        since = self.core.now() - self.order_wait
-        deadline = time.monotonic() + self.order_wait.total_seconds()
-        delay = 0.02
-        while time.monotonic() < deadline:
+        """Wait while an earlier update of the chat is alive and not yet holding its lock."""
+        wait = self.order_wait.total_seconds()
+        cap, delay, fresh = time.monotonic() + WAIT_CAP * wait, 0.02, True
+        while time.monotonic() < cap:
             try:
-                async with self.core.sessions() as session:
-                    if not await earlier_in_hand(session, chat_id, update_id, since):
+                async with self.core.sessions.begin() as session:
+                    now = self.core.now()
+                    if not fresh:  # a sign of life, so that later updates wait for this one
+                        await keep_claim(session, update_id, now)
+                    if not await earlier_in_hand(
+                        session, chat_id, update_id, now - self.order_wait
+                    ):
                         return
             except (SQLAlchemyError, OSError):
                 return
             await self._sleep(delay)
-            delay = min(delay * 2, 0.5)
+            delay, fresh = min(delay * 2, wait / 4), False
 
     async def _handled(self, update_id: int) -> None:
         try:

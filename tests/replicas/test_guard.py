@@ -1,8 +1,11 @@
-"""The update guard on two replicas: a chat's next update starts only once the last has ended."""
+"""The update guard on two replicas: a chat's updates one after another, in order, whatever
+waits on whom; a claim a killed replica left behind holds the chat only a moment."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +17,7 @@ from bot.telegram.replicas import UpdateGuard
 from storage.db import session_factory
 from storage.locks import ChatLocks
 from storage.models import ProcessedUpdate
-from storage.updates import mark_handled
+from storage.updates import claim_update, mark_handled
 from tests.bot.harness import core_of
 from tests.bot.test_ordering import _update
 
@@ -33,6 +36,7 @@ async def test_the_next_update_starts_after_the_last_is_marked_handled(
     a_locks, b_locks = ChatLocks(db_url), ChatLocks(db_url)
     a = UpdateGuard(core, a_locks, order_wait=timedelta(seconds=0.05))
     b = UpdateGuard(core, b_locks, order_wait=timedelta(seconds=0.05))
+
     async def slow_mark(session: AsyncSession, update_id: int, now: datetime) -> None:
         if update_id == 1:
             await asyncio.sleep(0.3)  # the database is slow to record the first one's end
@@ -63,3 +67,45 @@ async def test_the_next_update_starts_after_the_last_is_marked_handled(
         await a_locks.close()
         await b_locks.close()
     assert seen and seen[0] is not None, "the second update ran before the first was marked"
+
+
+class SlowToLock(ChatLocks):
+    """A replica whose chat lock comes late (its pool busy, say): the moment a later update
+    on another replica could slip ahead."""
+
+    @asynccontextmanager
+    async def across_replicas(self, chat_id: int) -> AsyncIterator[None]:
+        await asyncio.sleep(0.4)
+        async with super().across_replicas(chat_id):
+            yield
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_a_chain_of_waiting_updates_keeps_its_order_past_a_dead_claim(
+    engine: AsyncEngine, db_url: str
+) -> None:
+    sessions = session_factory(engine)
+    core = core_of(sessions)
+    wait = timedelta(seconds=1)
+    async with sessions.begin() as session:  # update 1: taken by a replica since killed
+        assert await claim_update(session, 1, CHAT, core.now())
+    a_locks, b_locks = SlowToLock(db_url), ChatLocks(db_url)
+    a = UpdateGuard(core, a_locks, order_wait=wait)
+    b = UpdateGuard(core, b_locks, order_wait=wait)
+    ran: list[int] = []
+
+    async def handle(n: int) -> None:
+        ran.append(n)
+
+    try:
+        # Update 2 waits for the dead claim to age out (1 s), then is slow to get the chat's
+        # lock; update 3 comes in that moment, when update 2's claim is more than the wait
+        # old, and must not slip ahead of it.
+        two = asyncio.create_task(a.around(_update(2, CHAT), handle(2)))
+        await asyncio.sleep(1.1)
+        await asyncio.wait_for(b.around(_update(3, CHAT), handle(3)), timeout=10)
+        await asyncio.wait_for(two, timeout=10)
+    finally:
+        await a_locks.close()
+        await b_locks.close()
+    assert ran == [2, 3]
