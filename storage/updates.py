@@ -24,15 +24,24 @@ async def claim_update(
     session: AsyncSession, update_id: int, chat_id: int | None, now: datetime
 ) -> bool:
     """Record the update as taken; False if it was taken before (a re-delivery)."""
+    return update_id in await claim_updates(session, [(update_id, chat_id)], now)
+
+
+async def claim_updates(
+    session: AsyncSession, updates: list[tuple[int, int | None]], now: datetime
+) -> set[int]:
+    """Record (update id, chat id) pairs as taken in one statement; the ids not taken before."""
+    if not updates:
+        return set()
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = (
         insert(ProcessedUpdate)
-        .values(update_id=update_id, chat_id=chat_id, claimed_at=now)
+        .values([{"update_id": u, "chat_id": c, "claimed_at": now} for u, c in updates])
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(ProcessedUpdate.update_id)
     )
-    return (await session.execute(stmt)).first() is not None
+    return set((await session.scalars(stmt)).all())
 
 
 async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> None:

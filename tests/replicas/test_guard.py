@@ -7,9 +7,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.telegram import replicas
@@ -109,3 +110,36 @@ async def test_a_chain_of_waiting_updates_keeps_its_order_past_a_dead_claim(
         await a_locks.close()
         await b_locks.close()
     assert ran == [2, 3]
+
+
+async def test_updates_arriving_together_are_claimed_in_one_write(
+    engine: AsyncEngine, db_url: str
+) -> None:
+    sessions = session_factory(engine)
+    locks = ChatLocks(db_url)
+    guard = UpdateGuard(core_of(sessions), locks)
+    inserts: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO processed_update"):
+            inserts.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    handled: list[int] = []
+
+    async def handle(n: int) -> None:
+        handled.append(n)
+
+    try:
+        # Twenty people at once, and Telegram re-delivering update 5 among them.
+        ids = [*range(1, 21), 5]
+        await asyncio.gather(*(guard.around(_update(n, CHAT + n), handle(n)) for n in ids))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+        await locks.close()
+    assert sorted(handled) == list(range(1, 21))  # update 5 once
+    assert len(inserts) <= 2, inserts  # the first alone, then the rest together
+    async with sessions() as session:
+        marked = await session.scalars(select(ProcessedUpdate.handled_at))
+        # The end of an update is recorded only where another replica may read it.
+        assert all((at is not None) == locks.across for at in marked)
