@@ -40,6 +40,8 @@ class Actor:
     roles: tuple[Role, ...]
     # The divisions the person oversees as a supervisor (none for everyone else).
     oversight: Scope = NOTHING
+    # Telegram refused a message to them (403): nothing is sent until they write again.
+    unreachable: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -113,6 +115,7 @@ async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor | No
         language=person.language,
         roles=roles,
         oversight=await scope_of(session, person.id) if supervises else NOTHING,
+        unreachable=person.unreachable_since is not None,
     )
 
 

@@ -80,7 +80,7 @@ async def identify(core: Core, telegram_user_id: int) -> Actor | None:
     """
     async with core.uow() as uow:
         actor = await store.load_actor(uow.session, telegram_user_id)
-        if actor is not None:
+        if actor is not None and actor.unreachable:
             # They wrote to us, so Telegram will deliver to them again (a 403 may have stopped us).
             await store.mark_reachable(uow.session, telegram_user_id)
     return actor
