@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -33,3 +34,9 @@ def test_thai_holidays_still_known() -> None:
     calendar = WorkCalendar()
     assert calendar.is_holiday(date(2025, 4, 14))  # Songkran
     assert not calendar.is_holiday(date(2025, 4, 17))
+
+
+def test_sniffio_is_there_for_httpcore() -> None:
+    # httpcore imports sniffio on every request and a failing import is not cached: without
+    # the package each Bot API call searched the whole module path (issue 16, bench.fairness).
+    assert importlib.util.find_spec("sniffio") is not None
