@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from storage import audit
 from storage.models import ORG_WIDE_ROLES, ROLES, SUPERVISOR, Division, Membership, Person
-from storage.oversight import NOTHING, Scope, scope_of
+from storage.oversight import NOTHING, Scope, overseen_codes, scope_of
 from storage.types import utcnow
 
 
@@ -232,6 +232,8 @@ class MembersOverview:
 
     org_wide: tuple[MemberLine, ...]
     divisions: tuple[DivisionMembers, ...]
+    # Each supervisor role's overseen division codes, by membership id ("all": every division).
+    oversees: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def unjoined(self) -> tuple[DivisionMembers, ...]:
@@ -281,6 +283,7 @@ async def members_overview(session: AsyncSession) -> MembersOverview:
             DivisionMembers(d.id, d.code, d.name_th, d.name_en, tuple(by_division.get(d.id, [])))
             for d in divisions
         ),
+        oversees=await overseen_codes(session),
     )
 
 

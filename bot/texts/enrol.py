@@ -52,6 +52,8 @@ TH: dict[str, str] = {
     ),
     # /whoami
     "whoami.text": "ข้อมูลของท่าน\nชื่อ: {name}\nรหัสผู้ใช้ Telegram: {user_id}\n\nบทบาท:\n{roles}",
+    "whoami.oversees": "หน่วยงานที่ท่านกำกับดูแล:\n{divisions}",
+    "whoami.oversees_all": "ท่านกำกับดูแลทุกหน่วยงาน",
     # /help
     "menu.help_title": "<b>วิธีใช้งาน</b> คำสั่งที่ท่านใช้ได้",
     "menu.help_footer": "หากมีข้อสงสัย กรุณาติดต่อผู้ประสานงาน",
@@ -81,6 +83,8 @@ TH: dict[str, str] = {
     "members.title": "<b>รายชื่อผู้ใช้งาน</b>",
     "members.nobody": "  – ยังไม่มีผู้ลงทะเบียน",
     "members.unreachable": "⚠️ ติดต่อไม่ได้ตั้งแต่ {since}",
+    "members.oversees": "(กำกับดูแล: {codes})",
+    "members.oversees_all": "(กำกับดูแลทุกหน่วยงาน)",
     "members.unjoined_title": "<b>หน่วยงานที่ยังไม่มีผู้ลงทะเบียน ({count})</b>",
     "members.all_joined": "ทุกหน่วยงานมีผู้ลงทะเบียนแล้ว",
     "members.no_divisions": "ยังไม่มีหน่วยงานในระบบ กรุณานำเข้าแผนก่อน",
@@ -159,6 +163,8 @@ EN: dict[str, str] = {
         "Your roles:\n{roles}\n\nType /help to see what you can use."
     ),
     "whoami.text": "About you\nName: {name}\nTelegram user id: {user_id}\n\nRoles:\n{roles}",
+    "whoami.oversees": "Divisions you oversee:\n{divisions}",
+    "whoami.oversees_all": "You oversee every division.",
     "menu.help_title": "<b>How to use this bot</b>: the commands you may use",
     "menu.help_footer": "For questions, please contact a coordinator.",
     "invite.choose_division": (
@@ -192,6 +198,8 @@ EN: dict[str, str] = {
     "members.title": "<b>People</b>",
     "members.nobody": "  – nobody has joined yet",
     "members.unreachable": "⚠️ unreachable since {since}",
+    "members.oversees": "(oversees {codes})",
+    "members.oversees_all": "(oversees every division)",
     "members.unjoined_title": "<b>Divisions nobody has joined yet ({count})</b>",
     "members.all_joined": "Every division has someone registered.",
     "members.no_divisions": "No divisions yet. Please import a plan first.",

@@ -107,6 +107,17 @@ async def members_overview(core: Core, by: Manager, *, action: str = "members") 
         return await store.members_overview(uow.session)
 
 
+async def overseen_divisions(core: Core, actor: Actor) -> tuple[store.DivisionName, ...] | None:
+    """The divisions a supervisor oversees, by name (None: every division; () for others)."""
+    if actor.oversight.every:
+        return None
+    if not actor.oversight.division_ids:
+        return ()
+    async with core.uow() as uow:
+        names = await store.division_names(uow.session)
+    return tuple(d for d in names if d.id in actor.oversight.division_ids)
+
+
 async def oversight_codes(core: Core, by: Manager) -> dict[int, tuple[str, ...]]:
     """The divisions each supervisor role oversees, by membership ("all": every division)."""
     await require_manager(core, by, "members")

@@ -124,3 +124,27 @@ async def test_a_silent_division_is_escalated_once_to_its_supervisor(
     async with sessions() as s:
         rows = (await s.scalars(select(Delivery).where(Delivery.kind == ESCALATION))).all()
     assert [(r.chat_id, r.state) for r in rows] == [(DEPUTY, "sent")]
+
+
+async def test_whoami_and_members_show_what_a_supervisor_oversees(
+    engine: AsyncEngine, db_url: str, sessions: Sessions
+) -> None:
+    fake = FakeTelegram()
+    await _people(sessions, fake)
+    clock = Clock(bkk(2022, 1, 19, 9, 1))
+    async with running_bot(fake, engine, db_url, clock=clock):
+        await _join(fake, sessions, DEPUTY, "FIN,PALAD")
+        await _join(fake, sessions, OTHER_DEPUTY, "all")
+        fake.send_text(DEPUTY, "/whoami")
+        mine = _text(await Phone(fake, DEPUTY).expect("หน่วยงานที่ท่านกำกับดูแล"))
+        fake.send_text(OTHER_DEPUTY, "/whoami")
+        every = _text(await Phone(fake, OTHER_DEPUTY).expect("ข้อมูลของท่าน"))
+        fake.send_text(COORDINATOR, "/members")
+        listing = _text(await Phone(fake, COORDINATOR).expect("รายชื่อผู้ใช้งาน"))
+        fake.send_text(FIN_HEAD, "/whoami")
+        head = _text(await Phone(fake, FIN_HEAD).expect("ข้อมูลของท่าน"))
+    assert "สำนักคลัง (FIN)" in mine and "(PALAD)" in mine and "(ENG)" not in mine
+    assert "ท่านกำกับดูแลทุกหน่วยงาน" in every
+    assert "(กำกับดูแล: FIN, PALAD)" in listing or "(กำกับดูแล: PALAD, FIN)" in listing
+    assert "(กำกับดูแลทุกหน่วยงาน)" in listing
+    assert "กำกับดูแล" not in head  # a head oversees nothing

@@ -11,7 +11,7 @@ from bot.telegram.menus import set_chat_menu
 from bot.telegram.replies import refuse
 from bot.telegram.views import people as view
 from bot.texts import t
-from bot.usecases import enrolment
+from bot.usecases import enrolment, people
 from bot.usecases.refusals import Refused
 from storage.invites import Enrollee
 
@@ -57,4 +57,5 @@ async def whoami(update: Update, context: BotContext) -> None:
     actor, message = context.actor, update.effective_message
     if actor is None or message is None:
         return
-    await message.reply_text(view.whoami_text(actor, context.lang))
+    oversees = await people.overseen_divisions(context.core, actor)
+    await message.reply_text(view.whoami_text(actor, context.lang, oversees))

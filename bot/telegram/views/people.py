@@ -19,7 +19,7 @@ from scheduler.thaidate import format_datetime
 from storage.invite_list import InviteInfo
 from storage.invites import REVOKED, USED
 from storage.models import ROLES
-from storage.people import Actor, MemberLine, MembersOverview, Role
+from storage.people import Actor, DivisionName, MemberLine, MembersOverview, Role
 
 # Telegram allows 4096 UTF-16 units per message (bot/telegram/views/length.py); keep a margin.
 PAGE_CHARS = 3800
@@ -64,15 +64,22 @@ def greeting(actor: Actor, lang: str) -> str:
     return t("enrol.greeting", lang, name=actor.name, roles=roles_block(actor.roles, lang))
 
 
-def whoami_text(actor: Actor, lang: str) -> str:
-    """/whoami: name, Telegram id, roles and divisions."""
-    return t(
+def whoami_text(actor: Actor, lang: str, oversees: Sequence[DivisionName] | None = None) -> str:
+    """/whoami: name, Telegram id, roles and divisions; a supervisor's divisions after them
+    (`oversees`: the divisions overseen, None: every division)."""
+    text = t(
         "whoami.text",
         lang,
         name=actor.name,
         user_id=actor.telegram_user_id,
         roles=roles_block(actor.roles, lang),
     )
+    if not actor.is_supervisor:
+        return text
+    if oversees is None:
+        return text + "\n\n" + t("whoami.oversees_all", lang)
+    names = "\n".join("• " + division_label(d.code, d.name_th, d.name_en, lang) for d in oversees)
+    return text + "\n\n" + t("whoami.oversees", lang, divisions=names)
 
 
 def paginate(lines: Sequence[str], limit: int = PAGE_CHARS) -> list[str]:
@@ -83,12 +90,25 @@ def paginate(lines: Sequence[str], limit: int = PAGE_CHARS) -> list[str]:
     return pack(lines, limit)
 
 
-def _person_line(line: MemberLine, lang: str, tz: tzinfo, *, with_role: bool = True) -> str:
+def _person_line(
+    line: MemberLine,
+    lang: str,
+    tz: tzinfo,
+    *,
+    with_role: bool = True,
+    oversees: tuple[str, ...] = (),
+) -> str:
     text = "• " + escape(line.name)
     if line.username:
         text += f" (@{escape(line.username)})"
     if with_role:
         text += " – " + role_label(line.role, lang)
+    if oversees:
+        codes = ", ".join(escape(c) for c in oversees if c != "all")
+        every = "all" in oversees
+        text += " " + (
+            t("members.oversees_all", lang) if every else t("members.oversees", lang, codes=codes)
+        )
     if line.unreachable_since is not None:
         since = format_datetime(line.unreachable_since, tz, lang=lang)
         text += " " + t("members.unreachable", lang, since=since)
@@ -100,7 +120,10 @@ def members_pages(overview: MembersOverview, lang: str, tz: tzinfo) -> list[str]
     if not overview.divisions:
         return [t("members.no_divisions", lang)]
     lines = [t("members.title", lang), "", f"<b>{escape(t('role.org_wide', lang))}</b>"]
-    lines += [_person_line(m, lang, tz) for m in overview.org_wide] or [t("members.nobody", lang)]
+    lines += [
+        _person_line(m, lang, tz, oversees=overview.oversees.get(m.membership_id, ()))
+        for m in overview.org_wide
+    ] or [t("members.nobody", lang)]
     for d in overview.divisions:
         lines += ["", f"<b>{escape(division_label(d.code, d.name_th, d.name_en, lang))}</b>"]
         lines += [_person_line(m, lang, tz) for m in d.members] or [t("members.nobody", lang)]
