@@ -30,7 +30,8 @@ class Role:
 
 @dataclass(frozen=True)
 class Actor:
-    """An enrolled person as handlers see them: identity, language and active roles."""
+    """An enrolled person as handlers see them: identity, language, active roles, the divisions
+    they oversee as a supervisor (none for others), and whether Telegram refused them (403)."""
 
     person_id: int
     telegram_user_id: int
@@ -38,9 +39,7 @@ class Actor:
     name: str
     language: str
     roles: tuple[Role, ...]
-    # The divisions the person oversees as a supervisor (none for everyone else).
     oversight: Scope = NOTHING
-    # Telegram refused a message to them (403): nothing is sent until they write again.
     unreachable: bool = False
 
     @property
@@ -228,11 +227,11 @@ class DivisionMembers:
 
 @dataclass(frozen=True)
 class MembersOverview:
-    """Organization-wide roles, then every active division with its people."""
+    """Organization-wide roles, then every active division with its people; each supervisor
+    role's overseen division codes by membership id ("all": every division)."""
 
     org_wide: tuple[MemberLine, ...]
     divisions: tuple[DivisionMembers, ...]
-    # Each supervisor role's overseen division codes, by membership id ("all": every division).
     oversees: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
