@@ -379,11 +379,8 @@ async def active_roles(session: AsyncSession, person_id: int) -> list[str]:
 
 async def active_divisions(session: AsyncSession) -> list[Division]:
     """Every active division, in plan-file order."""
-    return list(
-        await session.scalars(
-            select(Division).where(Division.active.is_(True)).order_by(Division.id)
-        )
-    )
+    q = select(Division).where(Division.active.is_(True)).order_by(Division.id)
+    return list(await session.scalars(q))
 
 
 async def person_names(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str]:
