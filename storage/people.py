@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storage import audit
 from storage.models import ORG_WIDE_ROLES, ROLES, SUPERVISOR, Division, Membership, Person
@@ -89,13 +89,14 @@ def role_of(membership: Membership) -> Role:
 
 async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor | None:
     """The enrolled person behind a Telegram user id with active roles, or None."""
-    person = await session.scalar(
+    # One joined statement (it runs for every update); afresh even just after a role was added.
+    q = (
         select(Person)
         .where(Person.telegram_user_id == telegram_user_id)
-        .options(selectinload(Person.memberships).selectinload(Membership.division))
-        # Read afresh even in a transaction that has just added a role (enrolment).
+        .options(joinedload(Person.memberships).joinedload(Membership.division))
         .execution_options(populate_existing=True)
     )
+    person = (await session.scalars(q)).unique().first()
     if person is None:
         return None
     roles = tuple(
