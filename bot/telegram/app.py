@@ -27,6 +27,7 @@ from bot.telegram.replicas import UpdateGuard
 from bot.telegram.ticker import install_purge, install_tick
 from bot.texts import CATALOGS
 from bot.usecases.core import Core
+from bot.usecases.rendering import InProcess
 from storage.db import session_factory
 from storage.locks import ChatLocks, Leadership
 from storage.types import utcnow
@@ -103,7 +104,11 @@ def build_application(
     # PTB logs the API URL (with the token) and call parameters at DEBUG: redact them all.
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     secrets_filter.install_from(settings.token(), settings.database_url, [secret] if secret else [])
-    core = Core(sessions=session_factory(engine), rules=settings.rules(), clock=clock)
+    # Exports render in a worker process that stops when idle: the bot stays light after one.
+    renderer = InProcess()
+    core = Core(
+        sessions=session_factory(engine), rules=settings.rules(), clock=clock, renderer=renderer
+    )
     # Replicas (issue 17): each update once, a chat's in order; only the leader ticks.
     guard = UpdateGuard(core, ChatLocks(settings.database_url))
     leadership = Leadership(settings.database_url)
@@ -131,6 +136,7 @@ def build_application(
         if isinstance(runner, ArchiveRunner):
             await runner.drain()  # a download in flight finishes and is recorded
         await leadership.close()  # another replica takes the tick at its next one
+        await renderer.close()
         await engine.dispose()
 
     builder = builder.post_shutdown(_post_shutdown)

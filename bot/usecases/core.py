@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.filetypes import MAX_FILE_BYTES
+from bot.usecases.rendering import InThread, Renderer
 from bot.usecases.uow import UnitOfWork
 from scheduler.planner import PlannerConfig
 from storage.blobs import BlobStore
@@ -50,6 +51,8 @@ class Core:
     # The current UTC time; tests pass a controlled clock so no test waits for a schedule.
     clock: Clock = field(default=utcnow)
     signals: Signals = field(default_factory=Signals)
+    # Where report files are rendered (the bot: a worker process; bot/usecases/rendering.py).
+    renderer: Renderer = field(default_factory=InThread)
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one transaction)."""

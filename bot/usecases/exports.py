@@ -9,8 +9,7 @@ they report; the spreadsheets give each archived file's path inside the publicat
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -36,7 +35,9 @@ from storage.people import Actor
 from storage.read_models import DivisionRef, EvidenceRef, ItemAnswer, RoundInfo, RoundSummary
 from storage.report_data import (
     ExportRow,
+    PeriodReport,
     PlanHeader,
+    RoundReport,
     export_rows,
     period_report,
     plan_header,
@@ -98,7 +99,8 @@ class _Material:
     summaries: Sequence[RoundSummary]
     # The chart's rounds: a round's chart shows how each measure moved up to it.
     chart: Sequence[RoundSummary]
-    docx: Callable[[tzinfo, datetime, str, EvidenceLocator], bytes]
+    # The report document's data: a round's meeting report or a period's (None: not asked).
+    report: RoundReport | PeriodReport | None
     header: PlanHeader
     memo: MemoFacts | None
     # Every owed item with its counting answer (the report document's rows; empty without it).
@@ -169,15 +171,8 @@ async def round_material(
         every = await plan_rounds(session, round_.plan_id)
         earlier = [r for r in every if r.closes_at <= round_.closes_at]
         chart = await round_summaries(session, earlier, scope)
-
-    def docx(tz: tzinfo, now: datetime, lang: str, evidence: EvidenceLocator) -> bytes:
-        from bot.reports.meeting_docx import render_meeting_docx  # loaded on first use
-
-        assert report is not None
-        return render_meeting_docx(report, tz, now, lang, evidence=evidence)
-
     entries = _pack_entries(items, rows)
-    return _Material(round_.key, rows, summary, chart, docx, header, memo, items, entries)
+    return _Material(round_.key, rows, summary, chart, report, header, memo, items, entries)
 
 
 async def _period_material(
@@ -197,16 +192,24 @@ async def _period_material(
     report = await period_report(session, header, rounds, scope) if wanted else None
     memo = MemoFacts(header, tuple(rounds), period_statuses(report)) if report else None
     items = tuple(i for m in report.measures for i in m.items) if report else ()
-
-    def docx(tz: tzinfo, now: datetime, lang: str, evidence: EvidenceLocator) -> bytes:
-        from bot.reports.period_docx import render_period_docx  # loaded on first use
-
-        assert report is not None
-        return render_period_docx(report, tz, now, lang, evidence=evidence)
-
     stem = f"{header.code}-period" + (f"-{span.start}_{span.end}" if span else "")
     entries = _pack_entries(items, rows)
-    return _Material(stem, rows, summaries, summaries, docx, header, memo, items, entries)
+    return _Material(stem, rows, summaries, summaries, report, header, memo, items, entries)
+
+
+def _document(
+    material: _Material, tz: tzinfo, now: datetime, lang: str, evidence: EvidenceLocator
+) -> bytes:
+    """The report document: the meeting report of a round, or the end-of-period report."""
+    report = material.report
+    assert report is not None
+    if isinstance(report, RoundReport):
+        from bot.reports.meeting_docx import render_meeting_docx  # loaded on first use
+
+        return render_meeting_docx(report, tz, now, lang, evidence=evidence)
+    from bot.reports.period_docx import render_period_docx  # loaded on first use
+
+    return render_period_docx(report, tz, now, lang, evidence=evidence)
 
 
 def locator_for(material: _Material, root: Path | None, tz: tzinfo) -> EvidenceLocator:
@@ -238,7 +241,7 @@ def _render_one(
     if fmt in ("docx", PDF):
         thai_font()  # the documents name the office font; still refuse without a Thai one
         if "docx" not in made:
-            made["docx"] = material.docx(tz, now, lang, evidence)
+            made["docx"] = _document(material, tz, now, lang, evidence)
         return made["docx"] if fmt == "docx" else docx_to_pdf(made["docx"])
     if fmt == "memo":
         thai_font()
@@ -276,8 +279,9 @@ def render_files(
 async def rendered(
     core: Core, material: _Material, formats: Collection[str], codes: Sequence[str], lang: str
 ) -> tuple[ReportFile, ...]:
-    """render_files in a worker thread, by the core's clock and zone, with its evidence archive."""
-    return await asyncio.to_thread(
+    """render_files by the core's renderer (the bot: a worker process), clock and zone, with
+    its evidence archive."""
+    return await core.renderer.run(
         render_files,
         material,
         formats,

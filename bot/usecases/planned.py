@@ -9,7 +9,6 @@ is rolled back, so every item is still owed and nothing is kept.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,7 +71,7 @@ async def planned_export(
         round_ = await _made_for_a_look(session, core, key)
         material = await round_material(session, round_, formats, None)
         await session.rollback()  # a look ahead: the tick makes the round at its opening
-    files = await asyncio.to_thread(
+    files = await core.renderer.run(
         render_files, material, formats, (), core.rules.tz, core.now(), lang
     )
     return RoundExport(round_, files, None)
