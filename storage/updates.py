@@ -51,12 +51,12 @@ async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> 
     )
 
 
-async def keep_claim(session: AsyncSession, update_id: int, now: datetime) -> None:
-    """A sign of life from an update still waiting for the chat's earlier ones: its claim's
-    time moves to `now`, so that the chat's later updates go on waiting for it."""
+async def keep_claims(session: AsyncSession, update_ids: list[int], now: datetime) -> None:
+    """A sign of life from a replica for its updates not yet ended: their claims' time moves to
+    `now`, so that the chats' later updates go on waiting for them."""
     await session.execute(
         update(ProcessedUpdate)
-        .where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.handled_at.is_(None))
+        .where(ProcessedUpdate.update_id.in_(update_ids), ProcessedUpdate.handled_at.is_(None))
         .values(claimed_at=now)
     )
 

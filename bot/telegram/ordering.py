@@ -58,6 +58,10 @@ class PerChatProcessor(BaseUpdateProcessor):
         queue = self._chats.setdefault(key, deque())
         queue.append(turn)  # no await before this line: the order is PTB's
         try:
+            # Claimed on arrival, not at its turn: while it waits here behind the chat's earlier
+            # update, another replica given the chat's next one sees it and waits for it.
+            if self.guard is not None and not await self.guard.admit(update):
+                return  # taken already (a re-delivery); `finally` closes the coroutine
             if queue[0] is not turn:
                 await turn
             await self._run(update, coroutine)
@@ -78,7 +82,7 @@ class PerChatProcessor(BaseUpdateProcessor):
             if self.guard is None:
                 await coroutine
             else:  # once across replicas, and in order across them (bot/telegram/replicas.py)
-                await self.guard.around(update, coroutine)
+                await self.guard.around(update, coroutine, admitted=True)
 
     @property
     def busy_chats(self) -> int:
@@ -89,6 +93,6 @@ class PerChatProcessor(BaseUpdateProcessor):
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Close the guard's chat locks (PTB waits for the running updates before this)."""
+        """Stop the guard (PTB waits for the running updates before this)."""
         if self.guard is not None:
-            await self.guard.chat_locks.close()
+            await self.guard.close()

@@ -143,3 +143,35 @@ async def test_updates_arriving_together_are_claimed_in_one_write(
         marked = await session.scalars(select(ProcessedUpdate.handled_at))
         # The end of an update is recorded only where another replica may read it.
         assert all((at is not None) == locks.across for at in marked)
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_an_update_queued_on_one_replica_holds_the_chats_next_on_another(
+    engine: AsyncEngine, db_url: str
+) -> None:
+    sessions = session_factory(engine)
+    core = core_of(sessions)
+    wait = timedelta(seconds=0.4)
+    a_locks, b_locks = ChatLocks(db_url), ChatLocks(db_url)
+    a = UpdateGuard(core, a_locks, order_wait=wait)
+    b = UpdateGuard(core, b_locks, order_wait=wait)
+    ran: list[int] = []
+
+    async def handle(n: int) -> None:
+        ran.append(n)
+
+    async def later_on_a() -> None:
+        # Update 1 arrived on replica A and queues there behind the chat's earlier update for
+        # longer than the order wait; A's heartbeat keeps its claim alive meanwhile.
+        await asyncio.sleep(1.0)
+        await a.around(_update(1, CHAT), handle(1), admitted=True)
+
+    try:
+        assert await a.admit(_update(1, CHAT))
+        one = asyncio.create_task(later_on_a())
+        await asyncio.wait_for(b.around(_update(2, CHAT), handle(2)), timeout=10)
+        await one
+    finally:
+        await a.close()
+        await b.close()
+    assert ran == [1, 2]

@@ -10,7 +10,7 @@ from storage.updates import (
     claim_update,
     earlier_in_hand,
     forget_updates,
-    keep_claim,
+    keep_claims,
     mark_handled,
 )
 
@@ -37,15 +37,15 @@ async def test_claim_once_order_and_forget(sessions: async_sessionmaker[AsyncSes
         assert await claim_update(session, 10, 501, NOW + timedelta(days=2))
 
 
-async def test_a_waiting_update_keeps_its_claim_fresh_until_handled(
+async def test_a_live_replica_keeps_its_claims_fresh_until_handled(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     later = NOW + timedelta(seconds=30)
     async with sessions.begin() as session:
         await claim_update(session, 10, 501, NOW)
-        await keep_claim(session, 10, later)
+        await keep_claims(session, [10], later)
         # Seen from update 11 with a 10-second window at `later`: alive, though claimed at NOW.
         assert await earlier_in_hand(session, 501, 11, later - timedelta(seconds=10))
         await mark_handled(session, 10, later)
-        await keep_claim(session, 10, later + timedelta(seconds=60))  # ended: left as it is
+        await keep_claims(session, [10], later + timedelta(seconds=60))  # ended: left as it is
         assert not await earlier_in_hand(session, 501, 11, NOW)
