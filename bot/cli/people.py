@@ -9,6 +9,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -178,7 +179,7 @@ async def _list(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def _person(
-    line: MemberLine, settings: Settings, oversees: dict[int, tuple[str, ...]] | None = None
+    line: MemberLine, settings: Settings, oversees: Mapping[int, tuple[str, ...]] | None = None
 ) -> str:
     text = f"  - {line.name}" + (f" (@{line.username})" if line.username else "")
     text += f" [person {line.person_id}, membership {line.membership_id}] {line.role}"
@@ -195,9 +196,8 @@ async def _members(_: argparse.Namespace, app: CliApp) -> int:
     overview = await people.members_overview(app.core, people.OPERATOR)
     if not overview.divisions:
         raise CliError(f"no divisions yet: run `{PROG} plan import FILE` first")
-    oversees = await people.oversight_codes(app.core, people.OPERATOR)
     print("Organization-wide")
-    lines = [_person(m, settings, oversees) for m in overview.org_wide]
+    lines = [_person(m, settings, overview.oversees) for m in overview.org_wide]
     print("\n".join(lines) or "  (nobody yet)")
     for d in overview.divisions:
         print(f"{d.code} {d.name_th}")

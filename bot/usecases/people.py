@@ -22,7 +22,6 @@ from storage import people as store
 from storage import rounds as rounds_store
 from storage.deliveries import skip_revoked
 from storage.models import AuditEvent
-from storage.oversight import overseen_codes
 from storage.people import Actor, MemberLine, MembersOverview, Role
 
 # The catalog's wording of the people refusals. refuse() words a button press with the key's
@@ -116,13 +115,6 @@ async def overseen_divisions(core: Core, actor: Actor) -> tuple[store.DivisionNa
     async with core.uow() as uow:
         names = await store.division_names(uow.session)
     return tuple(d for d in names if d.id in actor.oversight.division_ids)
-
-
-async def oversight_codes(core: Core, by: Manager) -> dict[int, tuple[str, ...]]:
-    """The divisions each supervisor role oversees, by membership ("all": every division)."""
-    await require_manager(core, by, "members")
-    async with core.uow() as uow:
-        return await overseen_codes(uow.session)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from bot.telegram.callbacks import encode
 from bot.telegram.replies import View
 from bot.telegram.views.length import pack
 from bot.texts import localized, t
-from bot.usecases.enrolment import InviteChoices, InviteScreen, InviteWithdrawn, MadeInvite
+from bot.usecases.enrolment import EVERY, InviteChoices, InviteScreen, InviteWithdrawn, MadeInvite
 from bot.usecases.people import RevocableRole, RevokeList
 from scheduler.thaidate import format_datetime
 from storage.invite_list import InviteInfo
@@ -104,8 +104,8 @@ def _person_line(
     if with_role:
         text += " – " + role_label(line.role, lang)
     if oversees:
-        codes = ", ".join(escape(c) for c in oversees if c != "all")
-        every = "all" in oversees
+        codes = ", ".join(escape(c) for c in oversees if c != EVERY)
+        every = EVERY in oversees
         text += " " + (
             t("members.oversees_all", lang) if every else t("members.oversees", lang, codes=codes)
         )
