@@ -69,7 +69,9 @@ class PerChatProcessor(BaseUpdateProcessor):
             if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == (
                 inspect.CORO_CREATED
             ):
-                coroutine.close()  # cancelled while waiting: it never ran
+                coroutine.close()  # cancelled while waiting (or refused): it never ran
+                if self.guard is not None:
+                    self.guard.release(update)  # its claim is no longer kept alive
             head = queue[0] is turn
             queue.remove(turn)
             if not queue:

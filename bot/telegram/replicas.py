@@ -112,6 +112,12 @@ class UpdateGuard:
                 if self.chat_locks.across:
                     await self._handled(update.update_id)
 
+    def release(self, update: object) -> None:
+        """An admitted update that will not run (cancelled while it queued): stop keeping its
+        claim alive, so that the chat's later updates on other replicas pass it over."""
+        if isinstance(update, Update):
+            self._in_hand.discard(update.update_id)
+
     def _hold(self, update_id: int) -> None:
         """Keep the claim fresh until it ends: a claim that stops being refreshed is one a
         killed replica left behind (PostgreSQL only; on SQLite nobody else reads it)."""
@@ -168,7 +174,8 @@ class UpdateGuard:
             return {u for u, _ in batch}
 
     async def _after_earlier(self, update_id: int, chat_id: int) -> None:
-        """Wait while an earlier update of the chat is alive and not yet holding its lock."""
+        """Wait while an earlier update of the chat is alive (its replica keeps its claim fresh)
+        and not yet ended."""
         wait = self.order_wait.total_seconds()
         cap, delay = time.monotonic() + WAIT_CAP * wait, 0.02
         while time.monotonic() < cap:

@@ -175,3 +175,29 @@ async def test_an_update_queued_on_one_replica_holds_the_chats_next_on_another(
         await a.close()
         await b.close()
     assert ran == [1, 2]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_an_admitted_update_that_never_runs_stops_holding_its_chat(
+    engine: AsyncEngine, db_url: str
+) -> None:
+    sessions = session_factory(engine)
+    core = core_of(sessions)
+    wait = timedelta(seconds=0.3)
+    a = UpdateGuard(core, ChatLocks(db_url), order_wait=wait)
+    b = UpdateGuard(core, ChatLocks(db_url), order_wait=wait)
+    ran: list[int] = []
+
+    async def handle(n: int) -> None:
+        ran.append(n)
+
+    try:
+        assert await a.admit(_update(1, CHAT))
+        a.release(_update(1, CHAT))  # cancelled while it queued on replica A
+        # Its claim goes stale after the order wait; kept alive it would hold update 2 for
+        # WAIT_CAP (ten order waits, 3 s) before the guard gave up.
+        await asyncio.wait_for(b.around(_update(2, CHAT), handle(2)), timeout=2)
+    finally:
+        await a.close()
+        await b.close()
+    assert ran == [2]
