@@ -20,13 +20,6 @@ from storage.models import ProcessedUpdate
 KEEP_FOR = timedelta(days=1)
 
 
-async def claim_update(
-    session: AsyncSession, update_id: int, chat_id: int | None, now: datetime
-) -> bool:
-    """Record the update as taken; False if it was taken before (a re-delivery)."""
-    return update_id in await claim_updates(session, [(update_id, chat_id)], now)
-
-
 async def claim_updates(
     session: AsyncSession, updates: list[tuple[int, int | None]], now: datetime
 ) -> set[int]:

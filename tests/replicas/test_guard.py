@@ -4,7 +4,7 @@ waits on whom; a claim a killed replica left behind holds the chat only a moment
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,11 +18,21 @@ from bot.telegram.replicas import UpdateGuard
 from storage.db import session_factory
 from storage.locks import ChatLocks
 from storage.models import ProcessedUpdate
-from storage.updates import claim_update, mark_handled
+from storage.updates import claim_updates, mark_handled
 from tests.bot.harness import core_of
 from tests.bot.test_ordering import _update
 
 CHAT = 7301
+
+
+def _recorder() -> tuple[list[int], Callable[[int], Coroutine[Any, Any, None]]]:
+    """A handler that notes which update ran, and the list it notes them in."""
+    ran: list[int] = []
+
+    async def handle(n: int) -> None:
+        ran.append(n)
+
+    return ran, handle
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
@@ -89,14 +99,11 @@ async def test_a_chain_of_waiting_updates_keeps_its_order_past_a_dead_claim(
     core = core_of(sessions)
     wait = timedelta(seconds=1)
     async with sessions.begin() as session:  # update 1: taken by a replica since killed
-        assert await claim_update(session, 1, CHAT, core.now())
+        assert await claim_updates(session, [(1, CHAT)], core.now()) == {1}
     a_locks, b_locks = SlowToLock(db_url), ChatLocks(db_url)
     a = UpdateGuard(core, a_locks, order_wait=wait)
     b = UpdateGuard(core, b_locks, order_wait=wait)
-    ran: list[int] = []
-
-    async def handle(n: int) -> None:
-        ran.append(n)
+    ran, handle = _recorder()
 
     try:
         # Update 2 waits for the dead claim to age out (1 s), then is slow to get the chat's
@@ -125,10 +132,7 @@ async def test_updates_arriving_together_are_claimed_in_one_write(
             inserts.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)
-    handled: list[int] = []
-
-    async def handle(n: int) -> None:
-        handled.append(n)
+    handled, handle = _recorder()
 
     try:
         # Twenty people at once, and Telegram re-delivering update 5 among them.
@@ -155,10 +159,7 @@ async def test_an_update_queued_on_one_replica_holds_the_chats_next_on_another(
     a_locks, b_locks = ChatLocks(db_url), ChatLocks(db_url)
     a = UpdateGuard(core, a_locks, order_wait=wait)
     b = UpdateGuard(core, b_locks, order_wait=wait)
-    ran: list[int] = []
-
-    async def handle(n: int) -> None:
-        ran.append(n)
+    ran, handle = _recorder()
 
     async def later_on_a() -> None:
         # Update 1 arrived on replica A and queues there behind the chat's earlier update for
@@ -186,10 +187,7 @@ async def test_an_admitted_update_that_never_runs_stops_holding_its_chat(
     wait = timedelta(seconds=0.3)
     a = UpdateGuard(core, ChatLocks(db_url), order_wait=wait)
     b = UpdateGuard(core, ChatLocks(db_url), order_wait=wait)
-    ran: list[int] = []
-
-    async def handle(n: int) -> None:
-        ran.append(n)
+    ran, handle = _recorder()
 
     try:
         assert await a.admit(_update(1, CHAT))
