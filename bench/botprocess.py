@@ -49,8 +49,12 @@ def vm_kib(pid: int, field: str) -> int:
     raise KeyError(field)
 
 
-async def run_cli(env: dict[str, str], *args: str) -> None:
-    """Run one `ita-followup` command with `env` to completion; raise if it fails."""
+async def cli_result(
+    env: dict[str, str],
+    *args: str,
+    timeout: float = 120.0,  # noqa: ASYNC109
+) -> tuple[int, str, str]:
+    """Run one `ita-followup` command with `env` to completion: (exit status, stdout, stderr)."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -61,9 +65,15 @@ async def run_cli(env: dict[str, str], *args: str) -> None:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 120)
-    if proc.returncode != 0:
-        raise RuntimeError(f"ita-followup {' '.join(args)}: {err.decode() or out.decode()}")
+    out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    return int(proc.returncode or 0), out.decode(), err.decode()
+
+
+async def run_cli(env: dict[str, str], *args: str) -> None:
+    """Run one `ita-followup` command with `env` to completion; raise if it fails."""
+    status, out, err = await cli_result(env, *args)
+    if status != 0:
+        raise RuntimeError(f"ita-followup {' '.join(args)}: {err or out}")
 
 
 class BotWorld:

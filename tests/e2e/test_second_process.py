@@ -6,34 +6,18 @@ are the way to run several). The first process is stood in for by the test holdi
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench.botprocess import cli_result
 from bot.telegram.serving import claim_process
 from tests.bot.harness import bot_settings
 from tests.conftest import ROOT
 from tests.fakebot import FakeBotApiServer, FakeTelegram
 
 pytestmark = pytest.mark.e2e
-
-
-async def _run(env: dict[str, str], *args: str) -> tuple[int, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        *args,
-        env=env,
-        cwd=str(ROOT),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(proc.communicate(), 90)
-    return int(proc.returncode or 0), err.decode()
 
 
 @pytest.mark.parametrize(
@@ -61,7 +45,7 @@ async def test_a_second_process_stops_with_its_line(
                 DATABASE_URL=db_url,
                 EVIDENCE_DIR=str(tmp_path / "evidence"),
             )
-            status, err = await _run(env, "run")
+            status, _, err = await cli_result(env, "run", timeout=90)
     finally:
         await first.release()
     lines = err.strip().splitlines()
