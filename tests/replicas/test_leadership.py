@@ -25,15 +25,18 @@ async def test_failover_within_two_ticks(engine: AsyncEngine, db_url: str) -> No
         assert await a.lead() and not await b.lead()
         # The leader dies: PostgreSQL ends its session, as when a SIGKILLed process's socket
         # closes (terminated here from outside, like an administrator or a lost machine would).
+        # The timeout form (PostgreSQL 14+) returns once the session has ended and so released
+        # its locks; the plain form only signals, and b could tick before the lock was free.
         async with engine.connect() as conn:
-            await conn.execute(
+            ended = await conn.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks "
                     "WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() "
                     "AND database = "
                     "(SELECT oid FROM pg_database WHERE datname = current_database())"
                 )
             )
+            assert ended.scalars().all() == [True]  # the leader's one session, and it has ended
             await conn.commit()
         took = [await b.lead() for _ in range(2)]
         assert took[0] or took[1], took
