@@ -21,7 +21,9 @@ class TickConfig:
     catchup: dt.timedelta = dt.timedelta(days=7)
     # A send in flight for less than this may still be running elsewhere; leave it alone.
     inflight_grace: dt.timedelta = dt.timedelta(minutes=2)
-    batch_limit: int = 300
+    # Sends one tick takes on: about a minute at Telegram's 30/s, so that a round's prompts go
+    # out in one tick (between two ticks the pipeline runs dry for a round trip and a sync).
+    batch_limit: int = 1800
     # Sends in flight at once: with Telegram ~0.1-0.3 s away, one at a time cannot reach 30/s.
     send_concurrency: int = 8
     backoff_base: float = 30.0

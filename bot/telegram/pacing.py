@@ -75,12 +75,14 @@ class Jitter:
     """The margin to add to every gap: half the spread of recent round trips, plus a floor.
 
     Half: a round trip is two legs and only the outbound one moves the arrival; with legs that
-    vary alike, the outbound leg's spread is half the round trip's. The spread leaves out the
-    `TRIM` highest and lowest samples: one stall of a busy process would otherwise slow every
-    message for the next 64 (a message needs *both* extremes at once to arrive early).
+    vary alike, the outbound leg's spread is half the round trip's. The spread leaves out one
+    highest and one lowest sample per `TRIM_PER` samples: one stall of a busy process would
+    otherwise slow every message for the next 64 (a message needs *both* extremes at once to
+    arrive early). None while fewer are known: a few samples already show less than the whole
+    spread, and trimming them too let the start of a broadcast draw a 429 at 300 ms.
     """
 
-    TRIM = 2
+    TRIM_PER = 64
 
     def __init__(self, floor: float = 0.015, cap: float = 0.25, samples: int = 64) -> None:
         self.floor, self.cap = floor, cap
@@ -96,8 +98,9 @@ class Jitter:
         if len(self._rtts) < 2:
             return self.floor
         ordered = sorted(self._rtts)
-        if len(ordered) > 4 * self.TRIM:
-            ordered = ordered[self.TRIM : -self.TRIM]
+        trim = len(ordered) // self.TRIM_PER
+        if trim:
+            ordered = ordered[trim:-trim]
         return min(self.cap, self.floor + (ordered[-1] - ordered[0]) / 2)
 
 
