@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.counting import division_ref, latest_report_id, measure_ref
@@ -102,9 +102,14 @@ async def item_refs(
     session: AsyncSession, measure_id: int, division_id: int
 ) -> tuple[MeasureRef, DivisionRef]:
     """A measure's and a division's identity and names (the foreign keys say both exist)."""
-    measure = await session.get_one(Measure, measure_id)
-    division = await session.get_one(Division, division_id)
-    return measure_ref(measure), division_ref(division)
+    # One statement for both (every step of an answer shows them): two primary-key lookups.
+    q = (
+        select(Measure, Division)
+        .join(Division, true())  # no relation between the two: a one-row product
+        .where(Measure.id == measure_id, Division.id == division_id)
+    )
+    row = (await session.execute(q)).one()
+    return measure_ref(row.Measure), division_ref(row.Division)
 
 
 async def division_refs(session: AsyncSession, ids: Iterable[int]) -> dict[int, DivisionRef]:

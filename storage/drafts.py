@@ -68,21 +68,23 @@ async def item_context(
     session: AsyncSession, round_id: int, measure_id: int, division_id: int
 ) -> ItemContext | None:
     """Load a round item for its screen; None when no such item exists (forged or stale)."""
-    item = await session.scalar(
-        select(RoundItem).where(
-            RoundItem.round_id == round_id,
-            RoundItem.measure_id == measure_id,
-            RoundItem.division_id == division_id,
+    # The item, its round and its measure (with its actions) in one statement and one more.
+    row = (
+        await session.execute(
+            select(RoundItem.id, Round, Measure)
+            .join(Round, Round.id == RoundItem.round_id)
+            .join(Measure, Measure.id == RoundItem.measure_id)
+            .where(
+                RoundItem.round_id == round_id,
+                RoundItem.measure_id == measure_id,
+                RoundItem.division_id == division_id,
+            )
+            .options(selectinload(Measure.actions))
         )
-    )
-    if item is None:
+    ).first()
+    if row is None:
         return None
-    rnd = await session.get(Round, round_id)
-    measure = await session.scalar(
-        select(Measure).where(Measure.id == measure_id).options(selectinload(Measure.actions))
-    )
-    if rnd is None or measure is None:
-        return None
+    rnd, measure = row.Round, row.Measure
     return ItemContext(
         round=rnd,
         measure=measure,

@@ -8,8 +8,9 @@ the proxy may be given one another replica already took. The update id's primary
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Table, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,7 @@ from storage.models import ProcessedUpdate
 
 # How long update ids are kept: Telegram gives up re-delivering an update within a day.
 KEEP_FOR = timedelta(days=1)
+UPDATE_TABLE = cast(Table, ProcessedUpdate.__table__)
 
 
 async def claim_updates(
@@ -28,13 +30,15 @@ async def claim_updates(
         return set()
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = UPDATE_TABLE
     stmt = (
-        insert(ProcessedUpdate)
-        .values([{"update_id": u, "chat_id": c, "claimed_at": now} for u, c in updates])
+        insert(table)
         .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(ProcessedUpdate.update_id)
+        .returning(table.c.update_id)
     )
-    return set((await session.scalars(stmt)).all())
+    # The pairs as parameters of one cached statement (storage/deliveries.py says why).
+    rows = [{"update_id": u, "chat_id": c, "claimed_at": now} for u, c in updates]
+    return set((await session.scalars(stmt, rows)).all())
 
 
 async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> None:
