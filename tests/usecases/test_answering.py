@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.filetypes import MAX_FILE_BYTES
@@ -115,6 +116,27 @@ async def test_open_item_shows_the_item_and_is_late_from_the_meeting_on(
     assert not (await answering.open_item(core, actor, world.m1)).late
     clock.now = MEETING
     assert (await answering.open_item(core, actor, world.m1)).late
+
+
+async def test_opening_an_item_reads_it_in_few_statements(
+    core: Core, engine: AsyncEngine, sessions: Sessions
+) -> None:
+    # Every head opens a measure at 09:00, twenty at once on one CPU: each statement counts.
+    world = await _world(sessions)
+    actor = await _actor(core)
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await answering.open_item(core, actor, world.m1)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    # The item with its round and measure, the actions, the current and the previous answer,
+    # the measure's and division's names: five (seven when each was read on its own).
+    assert len(statements) == 5, statements
 
 
 async def test_who_may_answer_for_which_item(core: Core, clock: Clock, sessions: Sessions) -> None:
