@@ -152,8 +152,20 @@ async def due_deliveries(
     session: AsyncSession, now: datetime, *, inflight_before: datetime, limit: int
 ) -> list[DueDelivery]:
     """Pending, due, not stale, to reachable people; in-flight ones only once `inflight_before`."""
+    # Columns, not entities: a round's 600 rows are read before its first prompt can leave.
     q = (
-        select(Delivery, Person.language)
+        select(
+            Delivery.id,
+            Delivery.key,
+            Delivery.kind,
+            Delivery.round_id,
+            Delivery.division_id,
+            Delivery.person_id,
+            Delivery.chat_id,
+            Person.language,
+            Delivery.attempts,
+            Delivery.sending_since,
+        )
         .join(Person, Person.id == Delivery.person_id)
         .where(Delivery.state == PENDING, Delivery.due_at <= now)
         .where(or_(Delivery.stale_at.is_(None), Delivery.stale_at > now))
@@ -165,18 +177,18 @@ async def due_deliveries(
     )
     return [
         DueDelivery(
-            id=d.id,
-            key=d.key,
-            kind=d.kind,
-            round_id=d.round_id,
-            division_id=d.division_id,
-            person_id=d.person_id,
-            chat_id=d.chat_id,
-            language=language,
-            attempts=d.attempts,
-            interrupted=d.sending_since is not None,
+            id=r.id,
+            key=r.key,
+            kind=r.kind,
+            round_id=r.round_id,
+            division_id=r.division_id,
+            person_id=r.person_id,
+            chat_id=r.chat_id,
+            language=r.language,
+            attempts=r.attempts,
+            interrupted=r.sending_since is not None,
         )
-        for d, language in (await session.execute(q)).all()
+        for r in (await session.execute(q)).all()
     ]
 
 
