@@ -69,7 +69,9 @@ class ArchiveRunner:
                     return
                 if done.archived or done.reused or done.lost:
                     log.info("evidence archived: %s, reused %s", done.archived, done.reused)
-                if not self._again:
+                # Another pass at once when this one was full: twenty heads answering with
+                # photos at 09:00 must not leave their files to one batch per tick.
+                if not (self._again or done.full):
                     return
 
     def wake(self) -> None:

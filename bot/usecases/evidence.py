@@ -57,6 +57,8 @@ class ArchiveReport:
     reused: int = 0
     retried: int = 0
     lost: int = 0
+    # The pass took as many files as it may: more may be due (a burst of answers with files).
+    full: bool = False
 
 
 def pause_after(attempts: int) -> timedelta:
@@ -114,6 +116,7 @@ async def archive_due(core: Core, fetcher: Fetcher, limit: int = 20) -> ArchiveR
     blobs = core.blobs()
     async with core.uow() as uow:
         jobs = await store.due_fetches(uow.session, core.now(), limit)
+    report.full = len(jobs) >= limit
     gate = asyncio.Semaphore(CONCURRENT_DOWNLOADS)
 
     async def one(job: store.FetchJob) -> None:

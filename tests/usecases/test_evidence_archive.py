@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.telegram.archiving import ArchiveRunner
 from bot.usecases import evidence
 from bot.usecases.core import Core
 from storage.models import Division, Evidence, Measure, Report
@@ -152,3 +153,14 @@ async def test_two_passes_at_once_download_each_file_once(core: Core, sessions: 
     assert sorted(channel.calls) == ["F1", "F2"]
     assert done.archived == 2 and second.archived == 0
     assert await _states(sessions) == [("archived", 1)] * 2
+
+
+async def test_a_burst_of_files_is_archived_in_one_run_not_one_batch_per_tick(
+    core: Core, sessions: Sessions
+) -> None:
+    # More files than one pass takes (20), and no wake after the first: the run goes on.
+    files = [(f"F{i}", f"U{i}") for i in range(45)]
+    await _answer_with(sessions, *files)
+    channel = Channel({fid: fid.encode() for fid, _ in files})
+    await ArchiveRunner(core, channel).run()
+    assert await _states(sessions) == [("archived", 1)] * 45
