@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.inserts import dialect_insert
 from storage.models import Division, Evidence, EvidenceBlob, Measure, Report
 
 PENDING, ARCHIVED, LOST = "pending", "archived", "lost"
@@ -98,8 +97,9 @@ async def mark_archived(
 ) -> None:
     """Record the file as archived (its blob row once, however many answers carry it)."""
     values = {"sha256": sha256, "size": size, "media_type": media_type, "stored_at": at}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(insert(EvidenceBlob).values(values).on_conflict_do_nothing())
+    await session.execute(
+        dialect_insert(session, EvidenceBlob).values(values).on_conflict_do_nothing()
+    )
     await session.execute(
         update(Evidence)
         .where(Evidence.id == evidence_id)

@@ -8,18 +8,15 @@ the proxy may be given one another replica already took. The update id's primary
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Table, delete, exists, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.inserts import insert_new
 from storage.models import ProcessedUpdate
 
 # How long update ids are kept: Telegram gives up re-delivering an update within a day.
 KEEP_FOR = timedelta(days=1)
-UPDATE_TABLE = cast(Table, ProcessedUpdate.__table__)
 
 
 async def claim_updates(
@@ -28,15 +25,7 @@ async def claim_updates(
     """Record (update id, chat id) pairs as taken in one statement; the ids not taken before."""
     if not updates:
         return set()
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = UPDATE_TABLE
-    stmt = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(table.c.update_id)
-    )
-    # The pairs as parameters of one cached statement (storage/deliveries.py says why).
+    stmt = insert_new(session, ProcessedUpdate, key="update_id", returning="update_id")
     rows = [{"update_id": u, "chat_id": c, "claimed_at": now} for u, c in updates]
     return set((await session.scalars(stmt, rows)).all())
 
