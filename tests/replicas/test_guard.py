@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.telegram import replicas
 from bot.telegram.replicas import UpdateGuard
+from bot.usecases.core import Core
 from storage.db import session_factory
 from storage.locks import ChatLocks
 from storage.models import ProcessedUpdate
@@ -35,19 +36,30 @@ def _recorder() -> tuple[list[int], Callable[[int], Coroutine[Any, Any, None]]]:
     return ran, handle
 
 
+@asynccontextmanager
+async def _replicas(
+    core: Core, db_url: str, wait: timedelta, a_locks: ChatLocks | None = None
+) -> AsyncIterator[tuple[UpdateGuard, UpdateGuard]]:
+    """Replicas A and B: each its own guard and its own pool of chat locks; both stopped after."""
+    a = UpdateGuard(core, a_locks or ChatLocks(db_url), order_wait=wait)
+    b = UpdateGuard(core, ChatLocks(db_url), order_wait=wait)
+    try:
+        yield a, b
+    finally:
+        await a.close()
+        await b.close()
+
+
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_the_next_update_starts_after_the_last_is_marked_handled(
     engine: AsyncEngine, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sessions = session_factory(engine)
     core = core_of(sessions)
+
     # Two replicas: each its own guard and its own pool of chat locks. The order wait is short,
     # so the second update stops waiting while the first is still being handled and queues on
     # the chat's lock: what it finds when it gets the lock is the rule under test.
-    a_locks, b_locks = ChatLocks(db_url), ChatLocks(db_url)
-    a = UpdateGuard(core, a_locks, order_wait=timedelta(seconds=0.05))
-    b = UpdateGuard(core, b_locks, order_wait=timedelta(seconds=0.05))
-
     async def slow_mark(session: AsyncSession, update_id: int, now: datetime) -> None:
         if update_id == 1:
             await asyncio.sleep(0.3)  # the database is slow to record the first one's end
@@ -69,14 +81,11 @@ async def test_the_next_update_starts_after_the_last_is_marked_handled(
                 )
             )
 
-    try:
+    async with _replicas(core, db_url, timedelta(seconds=0.05)) as (a, b):
         one = asyncio.create_task(a.around(_update(1, CHAT), first()))
         await first_started.wait()
         await b.around(_update(2, CHAT), second())
         await one
-    finally:
-        await a_locks.close()
-        await b_locks.close()
     assert seen and seen[0] is not None, "the second update ran before the first was marked"
 
 
@@ -97,15 +106,11 @@ async def test_a_chain_of_waiting_updates_keeps_its_order_past_a_dead_claim(
 ) -> None:
     sessions = session_factory(engine)
     core = core_of(sessions)
-    wait = timedelta(seconds=1)
     async with sessions.begin() as session:  # update 1: taken by a replica since killed
         assert await claim_updates(session, [(1, CHAT)], core.now()) == {1}
-    a_locks, b_locks = SlowToLock(db_url), ChatLocks(db_url)
-    a = UpdateGuard(core, a_locks, order_wait=wait)
-    b = UpdateGuard(core, b_locks, order_wait=wait)
     ran, handle = _recorder()
 
-    try:
+    async with _replicas(core, db_url, timedelta(seconds=1), SlowToLock(db_url)) as (a, b):
         # Update 2 waits for the dead claim to age out (1 s), then is slow to get the chat's
         # lock; update 3 comes in that moment, when update 2's claim is more than the wait
         # old, and must not slip ahead of it.
@@ -113,9 +118,6 @@ async def test_a_chain_of_waiting_updates_keeps_its_order_past_a_dead_claim(
         await asyncio.sleep(1.1)
         await asyncio.wait_for(b.around(_update(3, CHAT), handle(3)), timeout=10)
         await asyncio.wait_for(two, timeout=10)
-    finally:
-        await a_locks.close()
-        await b_locks.close()
     assert ran == [2, 3]
 
 
@@ -140,7 +142,7 @@ async def test_updates_arriving_together_are_claimed_in_one_write(
         await asyncio.gather(*(guard.around(_update(n, CHAT + n), handle(n)) for n in ids))
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
-        await locks.close()
+        await guard.close()  # its heartbeat, and its chat locks
     assert sorted(handled) == list(range(1, 21))  # update 5 once
     assert len(inserts) <= 2, inserts  # the first alone, then the rest together
     async with sessions() as session:
@@ -155,26 +157,19 @@ async def test_an_update_queued_on_one_replica_holds_the_chats_next_on_another(
 ) -> None:
     sessions = session_factory(engine)
     core = core_of(sessions)
-    wait = timedelta(seconds=0.4)
-    a_locks, b_locks = ChatLocks(db_url), ChatLocks(db_url)
-    a = UpdateGuard(core, a_locks, order_wait=wait)
-    b = UpdateGuard(core, b_locks, order_wait=wait)
     ran, handle = _recorder()
 
-    async def later_on_a() -> None:
+    async def later_on(a: UpdateGuard) -> None:
         # Update 1 arrived on replica A and queues there behind the chat's earlier update for
         # longer than the order wait; A's heartbeat keeps its claim alive meanwhile.
         await asyncio.sleep(1.0)
         await a.around(_update(1, CHAT), handle(1), admitted=True)
 
-    try:
+    async with _replicas(core, db_url, timedelta(seconds=0.4)) as (a, b):
         assert await a.admit(_update(1, CHAT))
-        one = asyncio.create_task(later_on_a())
+        one = asyncio.create_task(later_on(a))
         await asyncio.wait_for(b.around(_update(2, CHAT), handle(2)), timeout=10)
         await one
-    finally:
-        await a.close()
-        await b.close()
     assert ran == [1, 2]
 
 
@@ -184,18 +179,12 @@ async def test_an_admitted_update_that_never_runs_stops_holding_its_chat(
 ) -> None:
     sessions = session_factory(engine)
     core = core_of(sessions)
-    wait = timedelta(seconds=0.3)
-    a = UpdateGuard(core, ChatLocks(db_url), order_wait=wait)
-    b = UpdateGuard(core, ChatLocks(db_url), order_wait=wait)
     ran, handle = _recorder()
 
-    try:
+    async with _replicas(core, db_url, timedelta(seconds=0.3)) as (a, b):
         assert await a.admit(_update(1, CHAT))
         a.release(_update(1, CHAT))  # cancelled while it queued on replica A
         # Its claim goes stale after the order wait; kept alive it would hold update 2 for
         # WAIT_CAP (ten order waits, 3 s) before the guard gave up.
         await asyncio.wait_for(b.around(_update(2, CHAT), handle(2)), timeout=2)
-    finally:
-        await a.close()
-        await b.close()
     assert ran == [2]
